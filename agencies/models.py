@@ -1,0 +1,105 @@
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+
+from lib.models import TimeStampedModel
+
+
+class AgencyKind(models.TextChoices):
+    STATUTORY_PARTNER = "statutory_partner", "Statutory partner"
+    RELEVANT_AGENCY = "relevant_agency", "Relevant agency"
+    EDUCATION = "education", "Education"
+    VOLUNTARY_COMMUNITY = "voluntary_community", "Voluntary and community"
+    OTHER = "other", "Other"
+
+
+class StatutoryRole(models.TextChoices):
+    """The three safeguarding partners named by the Children Act 2004, s.16E."""
+
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    HEALTH = "health", "Health"
+    POLICE = "police", "Police"
+
+
+class Agency(TimeStampedModel):
+    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60)
+    slug = models.SlugField(max_length=60)
+    kind = models.CharField(max_length=30, choices=AgencyKind.choices)
+    statutory_role = models.CharField(
+        max_length=20,
+        choices=StatutoryRole.choices,
+        blank=True,
+        help_text="Only for the three statutory partners.",
+    )
+
+    class Meta:
+        ordering = ["partnership", "name"]
+        verbose_name = "agency"
+        verbose_name_plural = "agencies"
+        permissions = [("import_agency", "Can import agencies"), ("export_agency", "Can export agencies")]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="agencies_agency_unique_slug"),
+            models.UniqueConstraint(fields=["partnership", "name"], name="agencies_agency_unique_name"),
+            models.UniqueConstraint(
+                fields=["partnership", "statutory_role"],
+                condition=~Q(statutory_role=""),
+                name="agencies_agency_one_per_statutory_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(statutory_role="") | Q(kind=AgencyKind.STATUTORY_PARTNER),
+                name="agencies_agency_statutory_role_needs_statutory_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Representative(TimeStampedModel):
+    """A person, by role, who sits on the partnership for an agency."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="representatives")
+    role_title = models.CharField(max_length=200, help_text="The seat they hold, for example 'Communications'.")
+    name = models.CharField(max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["agency", "position", "role_title"]
+        verbose_name = "representative"
+        permissions = [
+            ("import_representative", "Can import representatives"),
+            ("export_representative", "Can export representatives"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "role_title"], name="agencies_representative_unique_seat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.short_name} — {self.role_title}"
+
+
+class FundingContribution(TimeStampedModel):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="contributions")
+    period = models.ForeignKey(
+        "partnership.ReportingPeriod", on_delete=models.CASCADE, related_name="funding_contributions"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2, help_text="In pounds.")
+    note = models.CharField(max_length=200, blank=True, help_text="As shown in the report, e.g. 'Core budget'.")
+
+    class Meta:
+        ordering = ["period", "-amount", "agency__name"]
+        verbose_name = "funding contribution"
+        permissions = [
+            ("import_fundingcontribution", "Can import funding contributions"),
+            ("export_fundingcontribution", "Can export funding contributions"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "period"], name="agencies_funding_one_per_agency_period"),
+            models.CheckConstraint(condition=Q(amount__gte=Decimal("0")), name="agencies_funding_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.short_name} {self.period.label}: £{self.amount:,.2f}"

@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from partnership import views as partnership_views
+
+admin.site.site_header = "Safeguarding partnership portal: administration"
+admin.site.site_title = "Portal administration"
+
+urlpatterns = [
+    path("", partnership_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("partnership.urls")),
+    path("", include("agencies.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,75 @@
+"""Shared fixtures: one partnership with two agencies and a user in every role.
+
+The stock users follow the house style: agency A's lead is the owner of A's things,
+agency B's lead is the outsider to them, the contributor works in agency A, and
+`outsider` belongs to no partnership at all.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from agencies.models import AgencyKind, StatutoryRole
+from tests.factories import AgencyFactory, PartnershipFactory, PeriodFactory, Role, UserFactory, grant
+
+
+@dataclass
+class World:
+    partnership: object
+    period: object
+    agency_a: object
+    agency_b: object
+    users: dict
+
+
+ROLE_NAMES = ("anonymous", "lead_a", "lead_b", "contributor", "business_manager", "scrutineer", "outsider")
+
+
+@pytest.fixture
+def world(db) -> World:
+    partnership = PartnershipFactory(name="Test Partnership", short_name="TSP", slug="tsp")
+    period = PeriodFactory(partnership=partnership)
+    agency_a = AgencyFactory(
+        partnership=partnership,
+        name="Council",
+        short_name="Council",
+        slug="council",
+        kind=AgencyKind.STATUTORY_PARTNER,
+        statutory_role=StatutoryRole.LOCAL_AUTHORITY,
+    )
+    agency_b = AgencyFactory(
+        partnership=partnership,
+        name="Police",
+        short_name="Police",
+        slug="police",
+        kind=AgencyKind.STATUTORY_PARTNER,
+        statutory_role=StatutoryRole.POLICE,
+    )
+    users = {
+        "lead_a": UserFactory(username="lead-a"),
+        "lead_b": UserFactory(username="lead-b"),
+        "contributor": UserFactory(username="contributor-a"),
+        "business_manager": UserFactory(username="manager"),
+        "scrutineer": UserFactory(username="scrutineer"),
+        "outsider": UserFactory(username="outsider"),
+    }
+    grant(users["lead_a"], partnership, Role.AGENCY_LEAD, agency_a)
+    grant(users["lead_b"], partnership, Role.AGENCY_LEAD, agency_b)
+    grant(users["contributor"], partnership, Role.CONTRIBUTOR, agency_a)
+    grant(users["business_manager"], partnership, Role.BUSINESS_MANAGER)
+    grant(users["scrutineer"], partnership, Role.SCRUTINEER)
+    return World(partnership=partnership, period=period, agency_a=agency_a, agency_b=agency_b, users=users)
+
+
+@pytest.fixture
+def client_as(world):
+    """client_as('lead_a') gives a Client signed in as that stock user ('anonymous' signs nobody in)."""
+
+    def make(role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(world.users[role])
+        return client
+
+    return make
