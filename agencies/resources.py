@@ -1,7 +1,7 @@
 from import_export import fields, widgets
 
 from agencies.models import Agency, FundingContribution, Representative
-from lib.spreadsheets import SafeModelResource, ScopedForeignKeyWidget
+from lib.spreadsheets import LookupWidget, SafeModelResource, ScopedForeignKeyWidget
 from partnership.models import Partnership, ReportingPeriod
 
 
@@ -10,7 +10,7 @@ class PartnershipColumn(fields.Field):
         super().__init__(
             attribute=attribute,
             column_name="partnership",
-            widget=widgets.ForeignKeyWidget(Partnership, field="slug"),
+            widget=LookupWidget(Partnership, field="slug"),
         )
 
 

@@ -17,8 +17,11 @@ def agency_list(*, partnership) -> QuerySet[Agency]:
 
 def membership_table(*, partnership) -> list[tuple[Agency, list]]:
     """Agencies that have seats on the partnership, each with its representatives."""
-    return [(agency, list(agency.representatives.all())) for agency in agency_list(partnership=partnership)
-            if agency.representatives.all()]
+    return [
+        (agency, list(agency.representatives.all()))
+        for agency in agency_list(partnership=partnership)
+        if agency.representatives.all()
+    ]
 
 
 @dataclass

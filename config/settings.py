@@ -113,6 +113,7 @@ AUTHENTICATION_BACKENDS = [
 # manager or an administrator creates accounts. Failed logins are rate limited per IP
 # and per account (django-allauth keeps the counters in the cache).
 ACCOUNT_ADAPTER = "partnership.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "partnership.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

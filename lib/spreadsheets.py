@@ -48,6 +48,18 @@ class SafeModelResource(resources.ModelResource):
         super().before_import_row(row, **kwargs)
 
 
+class LookupWidget(widgets.ForeignKeyWidget):
+    """A ForeignKeyWidget whose failed look-up says what was not found and what to do."""
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row=row, **kwargs)
+        except self.model.DoesNotExist:
+            raise ValueError(
+                f"No {self.model._meta.verbose_name} with {self.field} '{value}'. Check the spelling, or add it first."
+            ) from None
+
+
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):
     """Looks a related object up by a field, within the partnership named in the row's 'partnership' column."""
 

@@ -44,7 +44,9 @@ def partnership_demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> DemoRe
     """Create or bring up to date the demo partnership, its agencies, funding and users."""
     data = read_yaml(data_dir / "partnership.yaml")
     changes = 0
-    partnership, changed = upsert(Partnership, {"slug": data["partnership"]["slug"]}, _without(data["partnership"], "slug"))
+    partnership, changed = upsert(
+        Partnership, {"slug": data["partnership"]["slug"]}, _without(data["partnership"], "slug")
+    )
     changes += changed
     period_data = data["period"]
     period, changed = upsert(
@@ -121,7 +123,10 @@ def _load_agencies(partnership, rows) -> tuple[dict[str, Agency], int]:
 def _load_users(result: DemoResult, partnership, agencies, rows, password: str) -> None:
     wanted = [(username, spec) for username, spec in rows.items()]
     wanted += [
-        (f"lead-{slug}", {"first_name": agency.short_name, "last_name": "Lead", "role": Role.AGENCY_LEAD, "agency": slug})
+        (
+            f"lead-{slug}",
+            {"first_name": agency.short_name, "last_name": "Lead", "role": Role.AGENCY_LEAD, "agency": slug},
+        )
         for slug, agency in agencies.items()
     ]
     User = get_user_model()

@@ -36,7 +36,9 @@ def home_summaries(*, user) -> list[PartnershipSummary]:
         .order_by("partnership__name", "role")
     )
     periods = Prefetch("periods", queryset=ReportingPeriod.objects.order_by("-start"))
-    partnerships = {p.pk: p for p in Partnership.objects.filter(memberships__user=user).distinct().prefetch_related(periods)}
+    partnerships = {
+        p.pk: p for p in Partnership.objects.filter(memberships__user=user).distinct().prefetch_related(periods)
+    }
     summaries: dict[int, PartnershipSummary] = {}
     for membership in memberships:
         partnership = partnerships[membership.partnership_id]

@@ -18,7 +18,9 @@ ANON, LEAD_A, LEAD_B, CONTRIB, BM, SCRUT, OUT = ROLE_NAMES
 
 
 def expect(anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider):
-    return dict(zip(ROLE_NAMES, (anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider)))
+    return dict(
+        zip(ROLE_NAMES, (anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider), strict=True)
+    )
 
 
 def everyone(status):
@@ -79,7 +81,11 @@ def project_url_names():
     def walk(patterns, namespace, prefix):
         for entry in patterns:
             if isinstance(entry, URLResolver):
-                inner_ns = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else (entry.namespace or namespace)
+                inner_ns = (
+                    f"{namespace}:{entry.namespace}"
+                    if namespace and entry.namespace
+                    else (entry.namespace or namespace)
+                )
                 yield from walk(entry.url_patterns, inner_ns, prefix + str(entry.pattern))
             elif isinstance(entry, URLPattern):
                 route = prefix + str(entry.pattern)

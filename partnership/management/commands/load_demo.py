@@ -15,14 +15,17 @@ class Command(BaseCommand):
             password = demo_password_generate()
         result = partnership_demo_load(password=password)
         self.stdout.write(
-            f"Demo partnership '{result.partnership.name}', period {result.period.label}: "
-            f"{result.changes} change(s)."
+            f"Demo partnership '{result.partnership.name}', period {result.period.label}: {result.changes} change(s)."
         )
         if result.created_users:
             self.stdout.write(f"Created {len(result.created_users)} demo users: {', '.join(result.created_users)}")
             if generated:
-                self.stdout.write(self.style.WARNING(f"Their password (generated; set DEMO_PASSWORD to choose one): {password}"))
+                self.stdout.write(
+                    self.style.WARNING(f"Their password (generated; set DEMO_PASSWORD to choose one): {password}")
+                )
             else:
                 self.stdout.write("Their password is the value of DEMO_PASSWORD.")
         if result.existing_users:
-            self.stdout.write(f"{len(result.existing_users)} demo users already existed; their passwords are unchanged.")
+            self.stdout.write(
+                f"{len(result.existing_users)} demo users already existed; their passwords are unchanged."
+            )
