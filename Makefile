@@ -20,8 +20,9 @@ var/demo-password:
 demo: $(VENV)/.installed var/demo-password
 	$(PY) manage.py migrate --no-input
 	DEMO_PASSWORD="$${DEMO_PASSWORD:-$$(cat var/demo-password)}" $(PY) manage.py load_demo
+	$(PY) manage.py publish_report dudley 2019-20 --if-unpublished
 	@echo ""
-	@echo "Demo served at http://127.0.0.1:$(PORT)/"
+	@echo "Demo served at http://127.0.0.1:$(PORT)/ ; the published 2019/20 report is at http://127.0.0.1:$(PORT)/reports/dudley/2019-20/"
 	@echo "Sign in as 'manager' (business manager), 'scrutineer', 'contributor', or lead-<agency>, e.g. 'lead-dudley-mbc'."
 	@echo "Password: $${DEMO_PASSWORD:-$$(cat var/demo-password)}"
 	@echo ""

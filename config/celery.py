@@ -1,6 +1,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -9,7 +10,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # Periodic schedules live here, in one place. Each entry names a task and when it runs.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # reports: remind writers of unsubmitted sections 14, 7 and 1 days before the deadline and once after.
+    "reports-deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": crontab(hour=7, minute=0)},
+}
 
 
 @app.task(name="portal.ping")

@@ -190,4 +190,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # WeasyPrint reports every CSS property it ignores (SVG styles, for one) and every
+        # layout step; the PDF task reads the steps itself, for its progress bar.
+        "weasyprint": {"level": "ERROR"},
+        "weasyprint.progress": {"level": "WARNING", "propagate": False},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -13,6 +13,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("partnership.urls")),
     path("", include("agencies.urls")),
+    path("", include("reports.urls")),
+    path("", include("reports.urls_public")),
+    path("", include("reviews.urls")),
+    path("", include("training.urls")),
 ]
 
 if settings.DEBUG:

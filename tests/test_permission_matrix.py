@@ -13,6 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ROLE_NAMES
+from tests.training.matrix import MatrixTraining
 
 ANON, LEAD_A, LEAD_B, CONTRIB, BM, SCRUT, OUT = ROLE_NAMES
 
@@ -33,13 +34,208 @@ SIGNED_IN = expect(302, 200, 200, 200, 200, 200, 200)
 SIGNED_OUT_ONLY = expect(200, 302, 302, 302, 302, 302, 302)
 NO_SECOND_FACTOR_YET = expect(302, 404, 404, 404, 404, 404, 404)  # stock users have not set up TOTP
 
+
+class MatrixSection:
+    """reports rows: agency A's section 'matrix-a' (assigned to the contributor, with one open challenge).
+
+    The world fixture has no sections, so this kwarg value makes them when the URL is reversed.
+    """
+
+    def __init__(self, part: str):
+        self.part = part
+
+    def __str__(self):
+        from django.contrib.auth import get_user_model
+
+        from agencies.models import Agency
+        from partnership.models import ReportingPeriod
+        from reports.models import Challenge, Section, SectionSpec
+
+        period = ReportingPeriod.objects.get(partnership__slug="tsp", slug="2019-20")
+        spec, _ = SectionSpec.objects.get_or_create(
+            period=period,
+            slug="matrix-a",
+            defaults={"position": 1, "title": "Matrix A", "owner_agency": Agency.objects.get(slug="council")},
+        )
+        section, _ = Section.objects.get_or_create(spec=spec)
+        users = get_user_model().objects
+        section.contributors.add(users.get(username="contributor-a"))
+        challenge, _ = Challenge.objects.get_or_create(
+            section=section, defaults={"question": "Why?", "raised_by": users.get(username="scrutineer")}
+        )
+        return spec.slug if self.part == "section" else str(challenge.pk)
+
+
+REPORTS_PERIOD = {"partnership_slug": "{partnership}", "period_slug": "{period}"}
+REPORTS_SECTION = REPORTS_PERIOD | {"section_slug": MatrixSection("section")}
+REPORTS_CHALLENGE = REPORTS_SECTION | {"challenge_id": MatrixSection("challenge")}
+MANAGER_ONLY = expect(302, 403, 403, 403, 200, 403, 404)
+SECTION_READERS = expect(302, 200, 404, 200, 200, 200, 404)
+REPORT_READERS = expect(302, 200, 200, 403, 200, 200, 404)  # agency B's lead: 404, the section is not theirs
+
+
+class MatrixReview:
+    """reviews rows: review 'MATRIX-1' with one action owned by agency A, made when the URL is reversed."""
+
+    def __init__(self, part: str):
+        self.part = part
+
+    def __str__(self):
+        import datetime
+
+        from agencies.models import Agency
+        from partnership.models import Partnership
+        from reviews.models import PracticeReview, Recommendation, ReviewAction
+
+        review, _ = PracticeReview.objects.get_or_create(
+            partnership=Partnership.objects.get(slug="tsp"),
+            reference="MATRIX-1",
+            defaults={"title": "Child M", "kind": "lcspr", "became_aware_on": datetime.date(2019, 12, 23)},
+        )
+        recommendation, _ = Recommendation.objects.get_or_create(review=review, number=1, defaults={"text": "R"})
+        action, _ = ReviewAction.objects.get_or_create(
+            recommendation=recommendation,
+            number=1,
+            defaults={
+                "description": "A",
+                "owner": Agency.objects.get(slug="council"),
+                "due_on": datetime.date(2020, 3, 31),
+            },
+        )
+        return review.reference if self.part == "review" else str(action.pk)
+
+
+class MatrixPublished:
+    """public rows: version 1 of the test period's report, frozen as a small HTML file, made when reversed."""
+
+    def __str__(self):
+        import hashlib
+
+        from django.contrib.auth import get_user_model
+        from django.core.files.base import ContentFile
+        from django.utils import timezone
+
+        from partnership.models import ReportingPeriod
+        from reports.models import PublishedReport
+
+        period = ReportingPeriod.objects.get(partnership__slug="tsp", slug="2019-20")
+        if not PublishedReport.objects.filter(period=period, number=1).exists():
+            data = b"<!DOCTYPE html><html lang='en-GB'><title>Report</title><h1>Report</h1></html>"
+            version = PublishedReport(
+                period=period, number=1, published_by=get_user_model().objects.get(username="manager"),
+                published_at=timezone.now(), change_note="First published version.", manifest=[],
+                html_sha256=hashlib.sha256(data).hexdigest(),
+            )  # fmt: skip
+            version.html.save("v1.html", ContentFile(data), save=False)
+            version.save()
+        return "1"
+
+
 # name -> (url kwargs, expected status by role)
 TABLE = {
+    # reports (issue 3): POST-only actions answer GET with 405 once access (404) and permission (403) pass.
+    "reports:dashboard": (REPORTS_PERIOD, MEMBERS_ONLY),
+    "reports:changes": (REPORTS_PERIOD, OVERSEERS_ONLY),
+    "reports:audit": (REPORTS_PERIOD, MANAGER_ONLY),
+    "reports:outline": (REPORTS_PERIOD, MANAGER_ONLY),
+    "reports:spec_add": (REPORTS_PERIOD, MANAGER_ONLY),
+    "reports:outline_copy": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
+    "reports:spec_edit": (REPORTS_PERIOD | {"spec_slug": MatrixSection("section")}, MANAGER_ONLY),
+    "reports:spec_move": (
+        REPORTS_PERIOD | {"spec_slug": MatrixSection("section")},
+        expect(302, 403, 403, 403, 405, 403, 404),
+    ),
+    "reports:section": (REPORTS_SECTION, SECTION_READERS),
+    "reports:section_history": (REPORTS_SECTION, SECTION_READERS),
+    "reports:section_diff": (REPORTS_SECTION, SECTION_READERS),
+    "reports:section_edit": (REPORTS_SECTION, expect(302, 200, 404, 200, 403, 403, 404)),
+    "reports:section_assign": (REPORTS_SECTION, expect(302, 200, 404, 403, 403, 403, 404)),
+    "reports:section_submit": (REPORTS_SECTION, expect(302, 405, 404, 403, 403, 403, 404)),
+    "reports:section_approve": (REPORTS_SECTION, expect(302, 403, 404, 403, 405, 403, 404)),
+    "reports:section_return": (REPORTS_SECTION, expect(302, 403, 404, 403, 405, 403, 404)),
+    "reports:comment_add": (REPORTS_SECTION, expect(302, 405, 404, 405, 405, 405, 404)),
+    "reports:challenge_raise": (REPORTS_SECTION, expect(302, 403, 404, 403, 403, 405, 404)),
+    "reports:challenge_answer": (REPORTS_CHALLENGE, expect(302, 405, 404, 403, 403, 403, 404)),
+    "reports:challenge_close": (REPORTS_CHALLENGE, expect(302, 403, 404, 403, 403, 405, 404)),
+    # reports: the assembled report. Agency A (council) and B (police) are statutory partners, who sign off.
+    "reports:report": (REPORTS_PERIOD, REPORT_READERS),
+    "reports:report_preview": (REPORTS_PERIOD, REPORT_READERS),
+    "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404)),
+    "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
+    "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
+    # public pages: published reports and the accessibility statement, for everyone
+    "public:index": ({}, everyone(200)),
+    "public:accessibility": ({}, everyone(200)),
+    "public:partnership_reports": ({"partnership_slug": "{partnership}"}, everyone(200)),
+    "public:report_latest": (REPORTS_PERIOD | {"_": MatrixPublished()}, everyone(200)),
+    "public:report_version": (REPORTS_PERIOD | {"number": MatrixPublished()}, everyone(200)),
+    "public:report_pdf": (REPORTS_PERIOD | {"number": MatrixPublished()}, everyone(404)),  # PDF not made yet
     "home": ({}, everyone(200)),
     "partnership:detail": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     "agencies:list": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     "agencies:detail": ({"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"}, MEMBERS_ONLY),
     "agencies:funding": ({"partnership_slug": "{partnership}", "period_slug": "{period}"}, OVERSEERS_ONLY),
+    # training: MatrixTraining makes a course, a session with a booking, and an import when the URL is reversed.
+    "training:courses": ({"partnership_slug": "{partnership}", "period_slug": "{period}"}, OVERSEERS_ONLY),
+    "training:session": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "reference": MatrixTraining("session")},
+        OVERSEERS_ONLY,
+    ),
+    "training:attendance": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "reference": MatrixTraining("session")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:feedback": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "course_slug": MatrixTraining("course")},
+        OVERSEERS_ONLY,
+    ),
+    "training:course_add": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}"},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:course_edit": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "course_slug": MatrixTraining("course")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:session_add": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}"},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:session_edit": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "reference": MatrixTraining("session")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:agency": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "agency_slug": "{agency_a}"},
+        expect(302, 200, 403, 403, 200, 200, 404),
+    ),
+    "training:import": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}"},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:import_job": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}", "job_id": MatrixTraining("import_job")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "training:export": (
+        {"partnership_slug": "{partnership}", "period_slug": "{period}"},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    # reviews (issue 6): MatrixReview makes a review with an action owned by agency A (council).
+    "reviews:dashboard": ({"partnership_slug": "{partnership}"}, OVERSEERS_ONLY),
+    "reviews:detail": ({"partnership_slug": "{partnership}", "reference": MatrixReview("review")}, OVERSEERS_ONLY),
+    "reviews:actions": ({"partnership_slug": "{partnership}"}, expect(302, 200, 200, 403, 200, 200, 404)),
+    "reviews:action_update": (  # agency B's lead: 404, the action is not theirs; read-only roles: 403
+        {"partnership_slug": "{partnership}", "action_id": MatrixReview("action")},
+        expect(302, 200, 404, 403, 200, 403, 404),
+    ),
+    "reviews:risks": ({"partnership_slug": "{partnership}"}, OVERSEERS_ONLY),
+    "reviews:create": ({"partnership_slug": "{partnership}"}, expect(302, 403, 403, 403, 200, 403, 404)),
+    "reviews:edit": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "reviews:briefings": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     # django-allauth: accounts
     "account_login": ({}, SIGNED_OUT_ONLY),
     "account_logout": ({}, expect(302, 200, 200, 200, 200, 200, 200)),
@@ -111,7 +307,13 @@ def fill(kwargs, world):
         "{period}": world.period.slug,
         "{agency_a}": world.agency_a.slug,
     }
-    return {key: values.get(value, value) if isinstance(value, str) else value for key, value in kwargs.items()}
+    filled = {}
+    for key, value in kwargs.items():
+        if key == "_":
+            str(value)  # a helper that makes objects the URL needs, with no URL argument of its own
+            continue
+        filled[key] = values.get(value, value) if isinstance(value, str) else value
+    return filled
 
 
 def admin_kwargs(route):

@@ -42,7 +42,8 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-GB")
+    # bypass_csp lets axe be injected into pages whose CSP forbids scripts (the published report).
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
     page = context.new_page()
     yield page
     context.close()
@@ -70,3 +71,11 @@ def axe_violations(page) -> list[dict]:
             }));
         }"""
     )
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Each test signs in afresh; allauth's per-IP sign-in limits would otherwise trip across the suite."""
+    from django.core.cache import cache
+
+    cache.clear()

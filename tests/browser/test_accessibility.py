@@ -8,6 +8,10 @@ from django.urls import reverse
 
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD
+from tests.test_permission_matrix import REPORTS_PERIOD, REPORTS_SECTION, MatrixReview
+from tests.training.matrix import MatrixTraining
+
+TRAINING_PERIOD = {"partnership_slug": "{partnership}", "period_slug": "{period}"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +33,72 @@ PAGES = [
         "agencies:funding",
         {"partnership_slug": "{partnership}", "period_slug": "{period}"},
         "Total",
+    ),
+    # reports (issue 3); REPORTS_SECTION makes agency A's section 'matrix-a' when the URL is reversed.
+    ("business_manager", "reports:dashboard", REPORTS_PERIOD, "Sections of the 2019/20 report"),
+    ("lead_a", "reports:dashboard", REPORTS_PERIOD, "Your agency's sections"),
+    ("scrutineer", "reports:changes", REPORTS_PERIOD, "Changed since your last visit"),
+    ("business_manager", "reports:outline", REPORTS_PERIOD, "Outline of the 2019/20 report"),
+    ("business_manager", "reports:spec_add", REPORTS_PERIOD, "Add a section"),
+    ("business_manager", "reports:audit", REPORTS_PERIOD, "Audit log"),
+    ("scrutineer", "reports:section", REPORTS_SECTION, "Challenges"),
+    ("lead_a", "reports:section_edit", REPORTS_SECTION, "Quotes and case studies"),
+    ("lead_a", "reports:section_assign", REPORTS_SECTION, "Who may draft"),
+    ("business_manager", "reports:section_history", REPORTS_SECTION, "Revisions"),
+    ("business_manager", "reports:section_diff", REPORTS_SECTION, "nothing to compare yet"),
+    # the assembled report (issue 4)
+    ("business_manager", "reports:report", REPORTS_PERIOD, "Statutory checklist"),
+    ("lead_b", "reports:report", REPORTS_PERIOD, "Sign off this draft for Police"),
+    ("scrutineer", "reports:report_preview", REPORTS_PERIOD, "Preview, not published"),
+    ("anonymous", "public:index", {}, "Published annual reports"),
+    ("anonymous", "public:partnership_reports", {"partnership_slug": "{partnership}"}, "has not published a report"),
+    ("anonymous", "public:accessibility", {}, "Accessibility statement"),
+    # reviews (issue 6): MatrixReview makes a review with an action owned by agency A.
+    ("business_manager", "reviews:dashboard", {"partnership_slug": "{partnership}"}, "Breached timescales"),
+    (
+        "scrutineer",
+        "reviews:detail",
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        "Statutory timescales",
+    ),
+    ("lead_a", "reviews:actions", {"partnership_slug": "{partnership}"}, "Review action plans"),
+    (
+        "lead_a",
+        "reviews:action_update",
+        {"partnership_slug": "{partnership}", "action_id": MatrixReview("action")},
+        "Update action 1.1",
+    ),
+    ("business_manager", "reviews:risks", {"partnership_slug": "{partnership}"}, "Review risk register"),
+    ("contributor", "reviews:briefings", {"partnership_slug": "{partnership}"}, "Learning briefings"),
+    # training (issue 5): MatrixTraining makes a course, a session with a booking and an import.
+    ("business_manager", "training:courses", TRAINING_PERIOD, "Courses and sessions"),
+    ("business_manager", "training:session", TRAINING_PERIOD | {"reference": MatrixTraining("session")}, "Bookings"),
+    (
+        "business_manager",
+        "training:attendance",
+        TRAINING_PERIOD | {"reference": MatrixTraining("session")},
+        "Record attendance",
+    ),
+    (
+        "scrutineer",
+        "training:feedback",
+        TRAINING_PERIOD | {"course_slug": MatrixTraining("course")},
+        "Comments delegates agreed we may quote",
+    ),
+    ("lead_a", "training:agency", TRAINING_PERIOD | {"agency_slug": "{agency_a}"}, "Delegates and attendance"),
+    ("business_manager", "training:course_add", TRAINING_PERIOD, "Add a course"),
+    (
+        "business_manager",
+        "training:session_edit",
+        TRAINING_PERIOD | {"reference": MatrixTraining("session")},
+        "Change session matrix-1",
+    ),
+    ("business_manager", "training:import", TRAINING_PERIOD, "Import bookings, attendance and feedback"),
+    (
+        "business_manager",
+        "training:import_job",
+        TRAINING_PERIOD | {"job_id": MatrixTraining("import_job")},
+        "Import these bookings",
     ),
 ]
 
@@ -68,3 +138,31 @@ def test_failed_sign_in_shows_an_error_summary(page, live_server, world):
     summary = page.locator(".govuk-error-summary")
     assert "There is a problem" in summary.inner_text()
     assert axe_violations(page) == []
+
+
+def test_published_report_reads_well_for_everyone(page, live_server, world):
+    """A real publication: sign-offs, publishing, the PDF made by the task; then the public pages, checked with axe."""
+    from reports.models import PublishedReport
+    from tests.reports.test_publishing import ready_outline, sign_all
+
+    ready_outline(world)
+    sign_all(world)
+    sign_in(page, live_server.url, "manager", PASSWORD)
+    page.goto(live_server.url + reverse("reports:report", kwargs=fill(REPORTS_PERIOD, world)))
+    page.get_by_role("button", name="Publish the report").click()
+    assert "Version 1 is published" in page.content()
+    version = PublishedReport.objects.get()
+    assert version.pdf_state == "ready"
+    assert axe_violations(page) == []
+
+    public = page.context.browser.new_context(locale="en-GB", bypass_csp=True).new_page()
+    public.goto(live_server.url + reverse("public:partnership_reports", args=[world.partnership.slug]))
+    assert "Annual report 2019/20" in public.content()
+    assert axe_violations(public) == []
+    public.get_by_role("link", name="Read the 2019/20 report").click()
+    assert public.locator("h1").count() == 1
+    assert "Section about scrutiny" in public.content()
+    assert axe_violations(public) == []
+    response = public.request.get(live_server.url + version.pdf_path())
+    assert response.headers["content-type"] == "application/pdf"
+    public.context.close()

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from reports.models import AuditEntry, Challenge, Comment, ReminderSent, Section, SectionRevision, SectionSpec
+
+
+@admin.register(SectionSpec)
+class SectionSpecAdmin(admin.ModelAdmin):
+    list_display = ("position", "title", "period", "kind", "owner_agency", "author")
+    list_filter = ("period__partnership", "period", "kind", "author")
+    list_select_related = ("period__partnership", "owner_agency")
+    search_fields = ("title", "slug")
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    """States change only through the workflow services, so they are shown, not edited, here."""
+
+    list_display = ("spec", "state", "updated_at")
+    list_filter = ("spec__period", "state")
+    list_select_related = ("spec__period",)
+    readonly_fields = ("spec", "state", "current_revision", "approved_revision", "state_changed_at")
+    autocomplete_fields = ("contributors",)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened: nobody adds, changes or deletes it here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SectionRevision)
+class SectionRevisionAdmin(ReadOnlyAdmin):
+    list_display = ("section", "number", "author", "created_at")
+    list_select_related = ("section__spec", "author")
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "action", "actor", "section", "from_state", "to_state")
+    list_filter = ("partnership", "action")
+    list_select_related = ("actor", "section__spec")
+    search_fields = ("action", "reason")
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ("revision", "author", "created_at")
+    list_select_related = ("revision__section__spec", "author")
+
+
+@admin.register(Challenge)
+class ChallengeAdmin(admin.ModelAdmin):
+    list_display = ("section", "state", "raised_by", "created_at")
+    list_filter = ("state",)
+    list_select_related = ("section__spec", "raised_by")
+    readonly_fields = ("state", "answered_by", "answered_at", "closed_by", "closed_at")
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(ReadOnlyAdmin):
+    list_display = ("section", "kind", "created_at")

@@ -1,0 +1,193 @@
+"""Assemble the annual report: the outline in order, each section's approved revision,
+computed blocks filled from the apps that own the figures, numbered headings, contents,
+and the statutory checklist.
+
+A preview (for the business manager and scrutineer) shows sections not yet approved
+from their latest revision, marked as such; the published report uses approved
+revisions only. Queries are constant in the number of sections: one for the outline
+with its sections and both revisions, one per computed block.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.text import slugify
+
+from reports.blocks import Block, block_fill
+from reports.charts import Chart, chart_for_table
+from reports.checklist import statutory_checklist
+from reports.markdown import markdown_render
+from reports.models import SectionSpec, SectionState
+
+
+@dataclass
+class RenderedTable:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    source: str
+    chart: Chart | None
+    anchor: str
+
+
+@dataclass
+class ReportEntry:
+    number: str
+    anchor: str
+    level: int
+    title: str
+    spec_slug: str
+    owner: str
+    kind: str
+    state: str = ""
+    revision_id: int | None = None
+    revision_number: int | None = None
+    from_approved: bool = False
+    missing: bool = False
+    narrative: str = ""
+    key_achievements: str = ""
+    areas_for_development: str = ""
+    quotes: list[dict] = field(default_factory=list)
+    case_studies: list[dict] = field(default_factory=list)
+    tables: list[RenderedTable] = field(default_factory=list)
+    block: Block | None = None
+
+
+@dataclass
+class ChecklistItem:
+    code: str
+    title: str
+    evidence: list[str]
+    approved_evidence: list[str]
+
+    @property
+    def met(self) -> bool:
+        return bool(self.approved_evidence)
+
+
+@dataclass
+class AssembledReport:
+    partnership: object
+    period: object
+    entries: list[ReportEntry]
+    checklist: list[ChecklistItem]
+    preview: bool
+
+    @property
+    def contents(self) -> list[tuple[ReportEntry, list[ReportEntry]]]:
+        """Chapters with their sections, for the contents list."""
+        tree: list[tuple[ReportEntry, list[ReportEntry]]] = []
+        for entry in self.entries:
+            if entry.level == 1 or not tree:
+                tree.append((entry, []))
+            else:
+                tree[-1][1].append(entry)
+        return tree
+
+    @property
+    def unapproved(self) -> list[ReportEntry]:
+        return [e for e in self.entries if e.kind != "heading" and not e.from_approved]
+
+    @property
+    def checklist_gaps(self) -> list[ChecklistItem]:
+        return [item for item in self.checklist if not item.met]
+
+    def manifest(self) -> list[dict]:
+        """Which revision of each section went in."""
+        return [
+            {"spec": e.spec_slug, "title": e.title, "revision_id": e.revision_id, "revision": e.revision_number}
+            for e in self.entries
+            if e.kind != "heading"
+        ]
+
+
+def outline_for_assembly(period):
+    return (
+        SectionSpec.objects.filter(period=period)
+        .select_related("owner_agency", "section__approved_revision", "section__current_revision")
+        .order_by("position")
+    )
+
+
+def report_assemble(*, period, preview: bool) -> AssembledReport:
+    """The report for a period; with preview, unapproved sections come from their latest revision."""
+    specs = list(outline_for_assembly(period))
+    entries = []
+    chapter = section = 0
+    blocks: dict[str, Block] = {}
+    for spec in specs:
+        if spec.level == 1:
+            chapter, section = chapter + 1, 0
+            number = str(chapter)
+        else:
+            section += 1
+            number = f"{max(chapter, 1)}.{section}"
+        entry = ReportEntry(
+            number=number,
+            anchor=f"section-{number.replace('.', '-')}-{slugify(spec.title)[:40]}",
+            level=spec.level,
+            title=spec.title,
+            spec_slug=spec.slug,
+            owner=spec.owner_agency.name if spec.owner_agency_id else "",
+            kind=spec.kind,
+        )
+        if spec.kind != "heading":
+            _fill_content(entry, spec, preview)
+        if spec.computed_block:
+            blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
+            entry.block = blocks[spec.computed_block]
+        entries.append(entry)
+    checklist = checklist_evaluate(specs)
+    return AssembledReport(
+        partnership=period.partnership, period=period, entries=entries, checklist=checklist, preview=preview
+    )
+
+
+def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
+    section = getattr(spec, "section", None)
+    revision = None
+    if section is not None:
+        entry.state = section.state
+        revision = section.approved_revision
+        entry.from_approved = revision is not None
+        if preview and section.state != SectionState.APPROVED and section.current_revision_id:
+            revision = section.current_revision
+            entry.from_approved = False
+    if revision is None:
+        entry.missing = True
+        return
+    content = revision.content
+    entry.revision_id, entry.revision_number = revision.pk, revision.number
+    entry.narrative = markdown_render(content.get("narrative", ""))
+    entry.key_achievements = markdown_render(content.get("key_achievements", ""))
+    entry.areas_for_development = markdown_render(content.get("areas_for_development", ""))
+    for quote in content.get("quotes", []):
+        rendered = {**quote, "html": markdown_render(quote.get("text", ""))}
+        (entry.case_studies if quote.get("kind") == "case_study" else entry.quotes).append(rendered)
+    for index, table in enumerate(content.get("tables", []), start=1):
+        entry.tables.append(
+            RenderedTable(
+                title=table["title"],
+                columns=table["columns"],
+                rows=table["rows"],
+                source=table.get("source", ""),
+                chart=chart_for_table(table, id_prefix=f"{entry.anchor}-chart-{index}"),
+                anchor=f"{entry.anchor}-table-{index}",
+            )
+        )
+
+
+def checklist_evaluate(specs) -> list[ChecklistItem]:
+    """Each statutory requirement with the sections that evidence it, and whether one is approved."""
+    items = []
+    for code, title in statutory_checklist().items():
+        evidence, approved = [], []
+        for spec in specs:
+            if code in (spec.themes or []) and spec.kind != "heading":
+                evidence.append(spec.title)
+                section = getattr(spec, "section", None)
+                if section is not None and section.approved_revision_id:
+                    approved.append(spec.title)
+        items.append(ChecklistItem(code=code, title=title, evidence=evidence, approved_evidence=approved))
+    return items

@@ -1,0 +1,26 @@
+"""The statutory checklist: what the guidance expects the yearly report to show."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CHECKLIST_PATH = Path(__file__).resolve().parent / "data" / "statutory_checklist.yaml"
+
+
+@cache
+def statutory_checklist() -> dict[str, str]:
+    """Code -> title of each requirement, read once from reports/data/statutory_checklist.yaml."""
+    with CHECKLIST_PATH.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    return {
+        str(code): (item.get("title", code) if isinstance(item, dict) else str(item)) for code, item in data.items()
+    }
+
+
+def unknown_themes(themes: list[str]) -> list[str]:
+    """The codes in `themes` that the checklist does not define."""
+    known = statutory_checklist()
+    return [code for code in themes if code not in known]

@@ -1,0 +1,114 @@
+"""The shape of a section's content, as stored in each revision's JSON snapshot.
+
+{"narrative": str, "key_achievements": str, "areas_for_development": str,
+ "quotes": [{"kind": "quote"|"case_study", "title": str, "text": str, "attribution": str, "consented": True}],
+ "tables": [{"title": str, "columns": [str], "rows": [[str]], "source": str, "chart": ""|"bar"|"line"}]}
+"""
+
+from __future__ import annotations
+
+from reports.errors import InvalidInput
+from reports.markdown import MAX_FIELD_CHARS, too_long_message
+
+TEXT_FIELDS = {
+    "narrative": "The narrative",
+    "key_achievements": "Key achievements",
+    "areas_for_development": "Areas for development",
+}
+QUOTE_KINDS = ("quote", "case_study")
+CHART_TYPES = ("", "bar", "line")
+MAX_QUOTES = 50
+MAX_TABLES = 20
+MAX_ROWS = 500
+MAX_COLUMNS = 20
+MAX_CELL_CHARS = 500
+
+
+def empty_content() -> dict:
+    return dict.fromkeys(TEXT_FIELDS, "") | {"quotes": [], "tables": []}
+
+
+def content_clean(data: dict) -> dict:
+    """The content in its stored shape, or InvalidInput naming every problem."""
+    errors: list[str] = []
+    content = empty_content()
+    for name, label in TEXT_FIELDS.items():
+        text = str(data.get(name) or "").replace("\r\n", "\n").strip()
+        if len(text) > MAX_FIELD_CHARS:
+            errors.append(too_long_message(label, len(text)))
+        content[name] = text
+    content["quotes"] = _clean_quotes(data.get("quotes") or [], errors)
+    content["tables"] = _clean_tables(data.get("tables") or [], errors)
+    if errors:
+        raise InvalidInput(errors)
+    return content
+
+
+def _clean_quotes(quotes: list, errors: list[str]) -> list[dict]:
+    if len(quotes) > MAX_QUOTES:
+        errors.append(f"A section can hold at most {MAX_QUOTES} quotes and case studies. Remove some.")
+        return []
+    cleaned = []
+    for index, quote in enumerate(quotes, start=1):
+        text = str(quote.get("text") or "").strip()
+        kind = quote.get("kind") or "quote"
+        if not text:
+            continue
+        if len(text) > MAX_FIELD_CHARS:
+            errors.append(too_long_message(f"Quote {index}", len(text)))
+        if kind not in QUOTE_KINDS:
+            errors.append(f"Quote {index} has an unknown kind. Choose quote or case study.")
+        if len(str(quote.get("title") or "")) > 200 or len(str(quote.get("attribution") or "")) > 200:
+            errors.append(f"Quote {index}: keep the title and attribution under 200 characters.")
+        if quote.get("consented") is not True:
+            errors.append(f"Quote {index}: confirm that it is anonymised and that the person consented, or remove it.")
+        cleaned.append(
+            {
+                "kind": kind,
+                "title": str(quote.get("title") or "").strip(),
+                "text": text,
+                "attribution": str(quote.get("attribution") or "").strip(),
+                "consented": quote.get("consented") is True,
+            }
+        )
+    return cleaned
+
+
+def _clean_tables(tables: list, errors: list[str]) -> list[dict]:
+    if len(tables) > MAX_TABLES:
+        errors.append(f"A section can hold at most {MAX_TABLES} tables. Remove some.")
+        return []
+    cleaned = []
+    for index, table in enumerate(tables, start=1):
+        title = str(table.get("title") or "").strip()
+        columns = [str(c).strip() for c in table.get("columns") or []]
+        rows = [[str(cell).strip() for cell in row] for row in table.get("rows") or []]
+        if not title and not columns and not rows:
+            continue
+        name = f"Table {index}" + (f" ({title})" if title else "")
+        if not title:
+            errors.append(f"{name}: give the table a title.")
+        if not columns or len(columns) > MAX_COLUMNS:
+            errors.append(f"{name}: give between 1 and {MAX_COLUMNS} column headings.")
+        if len(rows) > MAX_ROWS:
+            errors.append(f"{name}: a table can have at most {MAX_ROWS} rows. Split it into two tables.")
+        for number, row in enumerate(rows[:MAX_ROWS], start=1):
+            if columns and len(row) != len(columns):
+                errors.append(f"{name}, row {number}: has {len(row)} cells but the table has {len(columns)} columns.")
+            if any(len(cell) > MAX_CELL_CHARS for cell in row):
+                errors.append(f"{name}, row {number}: a cell is longer than {MAX_CELL_CHARS} characters.")
+        if len(str(table.get("source") or "")) > 500:
+            errors.append(f"{name}: keep the source note under 500 characters.")
+        chart = table.get("chart") or ""
+        if chart not in CHART_TYPES:
+            errors.append(f"{name}: choose no chart, a bar chart or a line chart.")
+        cleaned.append(
+            {
+                "title": title,
+                "columns": columns,
+                "rows": rows,
+                "source": str(table.get("source") or "").strip(),
+                "chart": chart,
+            }
+        )
+    return cleaned

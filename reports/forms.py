@@ -1,0 +1,269 @@
+"""Forms for writing sections and shaping the outline. They check shape; services check rules."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django import forms
+
+from agencies.models import Agency
+from partnership.models import Priority
+from reports.checklist import statutory_checklist
+from reports.content import CHART_TYPES, MAX_COLUMNS, MAX_ROWS, TEXT_FIELDS
+from reports.markdown import MAX_FIELD_CHARS, too_long_message
+from reports.models import Author, ComputedBlock, SpecKind
+
+MAX_CSV_BYTES = 1_000_000
+
+
+def _markdown_field(label: str, help_text: str) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 10, "data-word-count": "true"}),
+    )
+
+
+class SectionForm(forms.Form):
+    """The three Markdown fields and the revision the writer started from."""
+
+    narrative = _markdown_field("Narrative", "Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
+    key_achievements = _markdown_field("Key achievements", "One achievement per line, each starting with -.")
+    areas_for_development = _markdown_field("Areas for development", "One area per line, each starting with -.")
+    based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, suggested_words: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if suggested_words:
+            self.fields["narrative"].widget.attrs["data-suggested-words"] = str(suggested_words)
+
+    def clean(self):
+        data = super().clean()
+        for name, label in TEXT_FIELDS.items():
+            text = data.get(name) or ""
+            if len(text) > MAX_FIELD_CHARS:
+                self.add_error(name, too_long_message(label, len(text)))
+        return data
+
+
+class QuoteForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("quote", "Quote"), ("case_study", "Case study")], initial="quote")
+    title = forms.CharField(required=False, max_length=200, help_text="Case studies only, for example 'Case Study 1'.")
+    text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_FIELD_CHARS)
+    attribution = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="A role, never a name: for example 'A parent supported by Early Help'.",
+    )
+    consented = forms.BooleanField(
+        required=False, label="I confirm this is anonymised and the person consented to its use"
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text") and not data.get("consented") and not data.get("DELETE"):
+            self.add_error(
+                "consented", "Confirm that the quote is anonymised and the person consented, or remove the quote."
+            )
+        return data
+
+
+QuoteFormSet = forms.formset_factory(QuoteForm, extra=1, can_delete=True, max_num=50, validate_max=True)
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+
+
+def csv_to_lines(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+class TableForm(forms.Form):
+    title = forms.CharField(required=False, max_length=200)
+    columns = forms.CharField(
+        required=False, max_length=2000, help_text="Column headings separated by commas: Source, Dudley, England."
+    )
+    rows = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=200_000,
+        help_text="One row per line, cells separated by commas. Put a cell with a comma in double quotes.",
+    )
+    csv_file = forms.FileField(
+        required=False,
+        label="Or upload a CSV file",
+        help_text="The first row holds the column headings. It replaces the headings and rows above.",
+    )
+    source = forms.CharField(required=False, max_length=500, label="Source note")
+    chart = forms.ChoiceField(
+        required=False, choices=[("", "No chart"), ("bar", "Bar chart"), ("line", "Line chart")], label="Chart"
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("csv_file")
+        if upload:
+            rows = self._read_upload(upload)
+            if rows is None:
+                return data
+            data["column_list"], data["row_list"] = (rows[0], rows[1:]) if rows else ([], [])
+        else:
+            try:
+                columns = _csv_rows(data.get("columns") or "")
+                data["row_list"] = _csv_rows(data.get("rows") or "")
+            except csv.Error as error:
+                self.add_error(
+                    "rows", f"The rows could not be read ({error}). Remove unusual characters and try again."
+                )
+                return data
+            data["column_list"] = [c.strip() for c in columns[0]] if columns else []
+        self._check_shape(data)
+        return data
+
+    def _read_upload(self, upload) -> list[list[str]] | None:
+        if upload.size > MAX_CSV_BYTES:
+            self.add_error("csv_file", "The file is larger than 1 MB. Split the table, or upload fewer rows.")
+            return None
+        try:
+            text = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            self.add_error("csv_file", "The file is not UTF-8 text. Save it from your spreadsheet as 'CSV UTF-8'.")
+            return None
+        try:
+            return _csv_rows(text)
+        except csv.Error as error:
+            self.add_error("csv_file", f"The file is not valid CSV ({error}). Save it again as CSV and upload it.")
+            return None
+
+    def _check_shape(self, data) -> None:
+        columns, rows = data["column_list"], data["row_list"]
+        if not columns and not rows:
+            return
+        where = "csv_file" if data.get("csv_file") else "rows"
+        if not data.get("title"):
+            self.add_error("title", "Give the table a title.")
+        if not columns or len(columns) > MAX_COLUMNS:
+            self.add_error("columns", f"Give between 1 and {MAX_COLUMNS} column headings.")
+        if len(rows) > MAX_ROWS:
+            self.add_error(where, f"A table can have at most {MAX_ROWS} rows. Split it into two tables.")
+            return
+        for number, row in enumerate(rows, start=1):
+            if len(row) != len(columns):
+                self.add_error(
+                    where,
+                    f"Row {number} has {len(row)} cells but there are {len(columns)} column headings. "
+                    "Give every row one cell per column.",
+                )
+
+    def table(self) -> dict | None:
+        data = self.cleaned_data
+        if data.get("DELETE") or not (data.get("column_list") or data.get("row_list") or data.get("title")):
+            return None
+        return {
+            "title": data.get("title", ""),
+            "columns": data.get("column_list", []),
+            "rows": [[cell.strip() for cell in row] for row in data.get("row_list", [])],
+            "source": data.get("source", ""),
+            "chart": data.get("chart") if data.get("chart") in CHART_TYPES else "",
+        }
+
+
+TableFormSet = forms.formset_factory(TableForm, extra=1, can_delete=True, max_num=20, validate_max=True)
+
+
+def section_initial(content: dict) -> tuple[dict, list[dict], list[dict]]:
+    """Form, quote formset and table formset initial data from a revision's content."""
+    main = {name: content.get(name, "") for name in TEXT_FIELDS}
+    quotes = [dict(q) for q in content.get("quotes", [])]
+    tables = [
+        {
+            "title": t["title"],
+            "columns": csv_to_lines([t["columns"]]).strip(),
+            "rows": csv_to_lines(t["rows"]),
+            "source": t.get("source", ""),
+            "chart": t.get("chart") or "",
+        }
+        for t in content.get("tables", [])
+    ]
+    return main, quotes, tables
+
+
+def content_from_forms(form: SectionForm, quotes: forms.BaseFormSet, tables: forms.BaseFormSet) -> dict:
+    """The content dict the services store, from valid forms."""
+    content = {name: form.cleaned_data.get(name, "") for name in TEXT_FIELDS}
+    content["quotes"] = [
+        {key: f.cleaned_data.get(key) for key in ("kind", "title", "text", "attribution", "consented")}
+        for f in quotes.forms
+        if f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
+    ]
+    content["tables"] = [t for t in (f.table() for f in tables.forms if f.cleaned_data) if t]
+    return content
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="What needs to change", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000,
+        help_text="The writer sees this.",
+    )  # fmt: skip
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class ChallengeForm(forms.Form):
+    question = forms.CharField(
+        label="Raise a challenge", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
+        help_text="A question the agency must answer before the report is published.",
+    )  # fmt: skip
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+
+
+class AssignForm(forms.Form):
+    contributors = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Contributors who may draft it"
+    )
+
+    def __init__(self, *args, contributor_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contributors"].queryset = contributor_queryset
+
+
+class SpecForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    slug = forms.SlugField(max_length=80, label="Address", help_text="Lower case letters, digits and hyphens.")
+    level = forms.TypedChoiceField(coerce=int, choices=[(1, "Chapter"), (2, "Section within a chapter")], initial=2)
+    kind = forms.ChoiceField(choices=SpecKind.choices, initial=SpecKind.NARRATIVE)
+    author = forms.ChoiceField(choices=Author.choices, initial=Author.AGENCY, label="Written by")
+    owner_agency = forms.ModelChoiceField(queryset=None, required=False, label="Owning agency")
+    computed_block = forms.ChoiceField(
+        choices=[("", "None"), *ComputedBlock.choices], required=False, label="Figures the portal fills in"
+    )
+    themes = forms.MultipleChoiceField(
+        choices=(), required=False, widget=forms.CheckboxSelectMultiple, label="Statutory themes it evidences"
+    )
+    priorities = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Partnership priorities it evidences"
+    )
+    suggested_words = forms.IntegerField(required=False, min_value=1, max_value=20_000)
+    guidance = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_agency"].queryset = Agency.objects.filter(partnership=partnership).order_by("name")
+        self.fields["priorities"].queryset = Priority.objects.filter(partnership=partnership).order_by("position")
+        self.fields["themes"].choices = list(statutory_checklist().items())
+
+    def spec_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["computed_block"] = data.get("computed_block") or None
+        data["priorities"] = list(data.get("priorities") or [])
+        return data

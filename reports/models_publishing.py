@@ -1,0 +1,127 @@
+"""Sign-offs and published versions of the annual report (imported by reports.models)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from agencies.models import StatutoryRole
+from lib.models import TimeStampedModel
+
+
+class SignOff(TimeStampedModel):
+    """A statutory partner's sign-off of one draft of the report, named and dated.
+
+    `fingerprint` identifies the draft signed (reports.publishing.draft_fingerprint); a
+    sign-off counts only while the draft is unchanged.
+    """
+
+    period = models.ForeignKey("partnership.ReportingPeriod", on_delete=models.CASCADE, related_name="signoffs")
+    agency = models.ForeignKey("agencies.Agency", on_delete=models.PROTECT, related_name="signoffs")
+    statutory_role = models.CharField(max_length=20, choices=StatutoryRole.choices)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signatory_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    fingerprint = models.CharField(max_length=64)
+
+    class Meta:
+        app_label = "reports"
+        ordering = ["period", "statutory_role", "-signed_at"]
+        verbose_name = "sign-off"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "statutory_role", "fingerprint"], name="reports_signoff_once_per_draft"
+            ),
+            models.CheckConstraint(condition=~Q(signatory_name=""), name="reports_signoff_named"),
+            models.CheckConstraint(
+                condition=Q(statutory_role__in=StatutoryRole.values), name="reports_signoff_statutory_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_statutory_role_display()} sign-off by {self.signatory_name}"
+
+
+class PdfState(models.TextChoices):
+    PENDING = "pending", "Waiting to start"
+    RUNNING = "running", "Being made"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def published_file_path(instance: PublishedReport, filename: str) -> str:
+    period = instance.period
+    return f"reports/{period.partnership.slug}/{period.slug}/{filename}"
+
+
+class PublishedReport(models.Model):
+    """One frozen version of a period's annual report. Never changes once written."""
+
+    FROZEN_FIELDS = (
+        "period_id", "number", "published_by_id", "published_at", "change_note", "manifest", "html", "html_sha256",
+    )  # fmt: skip
+    PDF_FIELDS = ("pdf", "pdf_sha256", "pdf_pages")
+
+    period = models.ForeignKey(
+        "partnership.ReportingPeriod", on_delete=models.PROTECT, related_name="published_reports"
+    )
+    number = models.PositiveIntegerField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField()
+    change_note = models.TextField()
+    manifest = models.JSONField(help_text="Which revision of each section went in.")
+    html = models.FileField(upload_to=published_file_path, max_length=300)
+    html_sha256 = models.CharField(max_length=64)
+    pdf = models.FileField(upload_to=published_file_path, max_length=300, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf_state = models.CharField(max_length=10, choices=PdfState.choices, default=PdfState.PENDING)
+    pdf_progress = models.PositiveSmallIntegerField(default=0)
+    pdf_step = models.CharField(max_length=80, blank=True)
+    pdf_error = models.TextField(blank=True)
+
+    class Meta:
+        app_label = "reports"
+        ordering = ["period", "-number"]
+        verbose_name = "published report"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "number"], name="reports_publishedreport_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="reports_publishedreport_number_positive"),
+            models.CheckConstraint(condition=~Q(change_note=""), name="reports_publishedreport_has_change_note"),
+            models.CheckConstraint(condition=~Q(html_sha256=""), name="reports_publishedreport_html_hashed"),
+            models.CheckConstraint(
+                condition=~Q(pdf_state="ready") | (~Q(pdf_sha256="") & ~Q(pdf="")),
+                name="reports_publishedreport_ready_pdf_is_hashed",
+            ),
+            models.CheckConstraint(condition=Q(pdf_progress__lte=100), name="reports_publishedreport_progress_percent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} version {self.number}"
+
+    def save(self, *args, **kwargs):
+        # A published version is frozen: only the PDF's progress may change, and its file is written once.
+        if self.pk is not None:
+            original = PublishedReport.objects.get(pk=self.pk)
+            changed = [name for name in self.FROZEN_FIELDS if getattr(original, name) != getattr(self, name)]
+            if original.pdf_state == PdfState.READY:
+                changed += [name for name in self.PDF_FIELDS if getattr(original, name) != getattr(self, name)]
+            if changed:
+                raise ValueError(
+                    f"A published report cannot be changed ({', '.join(changed)}); publish a new version instead."
+                )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A published report cannot be deleted; publish a new version with a change note instead.")
+
+    def public_path(self) -> str:
+        return reverse("public:report_version", args=[self.period.partnership.slug, self.period.slug, self.number])
+
+    def pdf_path(self) -> str:
+        return reverse("public:report_pdf", args=[self.period.partnership.slug, self.period.slug, self.number])
+
+    def versions_path(self) -> str:
+        return reverse("public:partnership_reports", args=[self.period.partnership.slug])

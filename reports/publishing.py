@@ -1,0 +1,236 @@
+"""Sign-off and publishing of the annual report.
+
+Publishing freezes a version: the HTML (rendered once, here), the PDF (rendered from
+those same bytes by a Celery task), the manifest of which revision of each section went
+in, and the sha256 of each file. A published version never changes: the model refuses
+to alter its frozen fields, and no service offers to. A correction is a new version
+with a change note.
+
+A sign-off records the draft it signed as a fingerprint of every section's current and
+approved revision. Any later save or approval changes the fingerprint, so the sign-off
+no longer counts: editing a section after a sign-off withdraws it, with no extra state
+to keep in step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from agencies.models import Agency, StatutoryRole
+from partnership.models import ReportingPeriod
+from partnership.permissions import roles_for, user_can_manage_partnership
+from reports.assembly import AssembledReport, report_assemble
+from reports.errors import InvalidInput, NotAllowed, ReportsError
+from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
+from reports.rendering import report_html, report_pdf
+from reports.services import audit_write
+
+MAX_NOTE_CHARS = 2_000
+
+
+class PublishRefused(ReportsError):
+    """Publishing is not possible yet; `reasons` lists every one."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("The report cannot be published yet: " + " ".join(reasons))
+
+
+def draft_fingerprint(period) -> str:
+    """A fingerprint of the draft: every section's state, current and approved revision (one query)."""
+    rows = list(
+        Section.objects.filter(spec__period=period)
+        .order_by("pk")
+        .values_list("pk", "state", "current_revision_id", "approved_revision_id")
+    )
+    return hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+
+
+@dataclass
+class SignOffStatus:
+    role: str
+    label: str
+    agency: Agency | None
+    current: SignOff | None
+    withdrawn: list[SignOff] = field(default_factory=list)
+
+
+def signoff_statuses(period, fingerprint: str | None = None) -> list[SignOffStatus]:
+    """For each statutory partner: its sign-off of the current draft, if any, and any withdrawn ones."""
+    fingerprint = fingerprint or draft_fingerprint(period)
+    agencies = {
+        a.statutory_role: a
+        for a in Agency.objects.filter(partnership_id=period.partnership_id).exclude(statutory_role="")
+    }
+    signoffs = SignOff.objects.filter(period=period).select_related("signed_by").order_by("-signed_at")
+    statuses = {role: SignOffStatus(role, label, agencies.get(role), None) for role, label in StatutoryRole.choices}
+    for signoff in signoffs:
+        status = statuses[signoff.statutory_role]
+        if signoff.fingerprint == fingerprint and status.current is None:
+            status.current = signoff
+        elif signoff.fingerprint != fingerprint:
+            status.withdrawn.append(signoff)
+    return list(statuses.values())
+
+
+@dataclass
+class Readiness:
+    report: AssembledReport
+    reasons: list[str]
+    signoffs: list[SignOffStatus]
+    open_challenges: int
+    fingerprint: str
+
+    @property
+    def ready(self) -> bool:
+        return not self.reasons
+
+
+def report_readiness(*, period) -> Readiness:
+    """Everything that stands between the draft and publishing, in words a business manager can act on."""
+    report = report_assemble(period=period, preview=True)
+    reasons = []
+    for entry in report.unapproved:
+        reasons.append(f"Section {entry.number} '{entry.title}' is not approved.")
+    open_challenges = (
+        Challenge.objects.filter(section__spec__period=period).exclude(state=ChallengeState.CLOSED).count()
+    )
+    if open_challenges:
+        reasons.append(
+            f"{open_challenges} challenge{'s' if open_challenges != 1 else ''} from the scrutineer "
+            f"{'is' if open_challenges == 1 else 'are'} still open."
+        )
+    for item in report.checklist_gaps:
+        reasons.append(f"No approved section evidences '{item.title}'.")
+    fingerprint = draft_fingerprint(period)
+    statuses = signoff_statuses(period, fingerprint)
+    for status in statuses:
+        if status.current is None:
+            reasons.append(f"The {status.label.lower()} partner has not signed off this draft.")
+    return Readiness(report, reasons, statuses, open_challenges, fingerprint)
+
+
+def statutory_agency_for(user, period) -> Agency | None:
+    """The statutory partner agency this user leads in the period's partnership, if any."""
+    led = roles_for(user).led_agencies
+    return (
+        Agency.objects.filter(partnership_id=period.partnership_id, pk__in=led)
+        .exclude(statutory_role="")
+        .order_by("statutory_role")
+        .first()
+    )
+
+
+def report_sign_off(*, user, period, signatory_name: str, agency: Agency | None = None) -> SignOff:
+    """A statutory partner's lead signs off the current final draft, with their name and the date."""
+    agency = agency or statutory_agency_for(user, period)
+    if agency is None or agency.pk not in roles_for(user).led_agencies or not agency.statutory_role:
+        raise NotAllowed("Only the lead of a statutory partner (local authority, health or police) can sign off.")
+    name = " ".join(signatory_name.split())
+    if not name or len(name) > 200:
+        raise InvalidInput("Enter the name of the person signing off, in under 200 characters.")
+    with transaction.atomic():
+        ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        unapproved = Section.objects.filter(spec__period=period).exclude(state="approved").count()
+        if unapproved:
+            raise InvalidInput(
+                f"This is not the final draft yet: {unapproved} section{'s are' if unapproved != 1 else ' is'} "
+                "not approved. Sign off when the business manager has approved every section."
+            )
+        fingerprint = draft_fingerprint(period)
+        signoff, created = SignOff.objects.get_or_create(
+            period=period,
+            statutory_role=agency.statutory_role,
+            fingerprint=fingerprint,
+            defaults={"agency": agency, "signed_by": user, "signatory_name": name, "signed_at": timezone.now()},
+        )
+        if created:
+            audit_write(period=period, action="reports.report.signed_off", actor=user, reason=f"{agency.name}: {name}")
+    return signoff
+
+
+def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
+    """Freeze a new version of the report; refuse with every reason while it is not ready."""
+    if not user_can_manage_partnership(user, period.partnership):
+        raise NotAllowed("Only the business manager can publish the report.")
+    note = change_note.strip()
+    if len(note) > MAX_NOTE_CHARS:
+        raise InvalidInput(f"Keep the change note under {MAX_NOTE_CHARS:,} characters.")
+    with transaction.atomic():
+        # One publisher at a time per period, so version numbers cannot collide.
+        ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        readiness = report_readiness(period=period)
+        number = (
+            PublishedReport.objects.filter(period=period).order_by("-number").values_list("number", flat=True).first()
+            or 0
+        ) + 1
+        reasons = list(readiness.reasons)
+        if number > 1 and not note:
+            reasons.append("Say what changed since the last version in the change note.")
+        if reasons:
+            raise PublishRefused(reasons)
+        final = report_assemble(period=period, preview=False)
+        version = PublishedReport(
+            period=period, number=number, published_by=user, published_at=timezone.now(),
+            change_note=note or "First published version.", manifest=final.manifest(),
+        )  # fmt: skip
+        html = report_html(final, version=version, pdf_url=version.pdf_path(), versions_url=version.versions_path())
+        data = html.encode("utf-8")
+        version.html_sha256 = hashlib.sha256(data).hexdigest()
+        version.html.save(f"v{number}.html", ContentFile(data), save=False)
+        version.save()
+        audit_write(
+            period=period,
+            action="reports.report.published",
+            actor=user,
+            reason=f"Version {number}: {version.change_note}",
+        )
+        transaction.on_commit(lambda: _queue_pdf(version.pk))
+    return version
+
+
+def _queue_pdf(version_id: int) -> None:
+    from reports.tasks import published_report_pdf
+
+    published_report_pdf.delay(version_id)
+
+
+def published_report_pdf_make(*, version_id: int) -> PublishedReport:
+    """Render a published version's PDF from its frozen HTML, once; later calls change nothing."""
+    version = PublishedReport.objects.select_related("period__partnership").get(pk=version_id)
+    if version.pdf_state == PdfState.READY:
+        return version
+    with version.html.open("rb") as handle:
+        html = handle.read()
+    if hashlib.sha256(html).hexdigest() != version.html_sha256:
+        raise ReportsError(f"Version {version.number}'s HTML no longer matches its sha256; refusing to make its PDF.")
+    rows = PublishedReport.objects.filter(pk=version_id)
+    rows.update(pdf_state=PdfState.RUNNING, pdf_progress=5, pdf_step="Starting", pdf_error="")
+
+    def progress(step: int, label: str) -> None:
+        rows.update(pdf_progress=min(95, 5 + step * 13), pdf_step=label)
+
+    pdf = report_pdf(html.decode("utf-8"), progress=progress)
+    with transaction.atomic():
+        locked = PublishedReport.objects.select_for_update().select_related("period__partnership").get(pk=version_id)
+        if locked.pdf_state == PdfState.READY:  # another worker finished first
+            return locked
+        locked.pdf.save(f"v{locked.number}.pdf", ContentFile(pdf.data), save=False)
+        locked.pdf_sha256 = hashlib.sha256(pdf.data).hexdigest()
+        locked.pdf_pages = pdf.pages
+        locked.pdf_state, locked.pdf_progress, locked.pdf_step = PdfState.READY, 100, "Done"
+        locked.save()
+    return locked
+
+
+def published_report_pdf_failed(*, version_id: int, error: str) -> None:
+    """Record that the PDF could not be made, so the page says so instead of waiting."""
+    PublishedReport.objects.filter(pk=version_id).exclude(pdf_state=PdfState.READY).update(
+        pdf_state=PdfState.FAILED, pdf_step="Failed", pdf_error=error[:2000]
+    )

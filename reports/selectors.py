@@ -1,0 +1,201 @@
+"""Reads for outlines, sections and their history, scoped to what a user may see.
+
+Every list here is built in a fixed number of queries, whatever the number of
+sections, agencies or revisions (see tests/reports/test_queries.py).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.utils import timezone
+
+from partnership.models import Role
+from partnership.permissions import roles_for
+from reports.models import (
+    AuditEntry,
+    Challenge,
+    ChallengeState,
+    Comment,
+    PeriodVisit,
+    Section,
+    SectionRevision,
+    SectionSpec,
+    SectionState,
+)
+
+User = get_user_model()
+
+
+def _users_with(role: str, **where) -> QuerySet:
+    return User.objects.filter(memberships__role=role, is_active=True, **where).distinct()
+
+
+def business_manager_users(*, section: Section) -> QuerySet:
+    """The partnership's business managers."""
+    return _users_with(Role.BUSINESS_MANAGER, memberships__partnership_id=section.spec.period.partnership_id)
+
+
+def scrutineer_users(*, section: Section) -> QuerySet:
+    """The partnership's independent scrutineers."""
+    return _users_with(Role.SCRUTINEER, memberships__partnership_id=section.spec.period.partnership_id)
+
+
+def section_writer_users(*, section: Section) -> QuerySet:
+    """Who writes the section: the owning agency's leads, or the business manager or scrutineer named as author."""
+    spec = section.spec
+    if spec.author == "agency":
+        return _users_with(Role.AGENCY_LEAD, memberships__agency_id=spec.owner_agency_id)
+    if spec.author == "scrutineer":
+        return scrutineer_users(section=section)
+    return business_manager_users(section=section)
+
+
+def visible_sections(*, user, period) -> QuerySet[Section]:
+    """The period's sections this user may see: all for overseers, their agencies' for agency staff."""
+    roles = roles_for(user)
+    sections = Section.objects.filter(spec__period=period)
+    if period.partnership_id in roles.managed | roles.scrutinised:
+        return sections
+    return sections.filter(spec__owner_agency_id__in=roles.led_agencies | roles.contributor_agencies)
+
+
+def _not_closed() -> Q:
+    return Q(challenges__state__in=[ChallengeState.OPEN, ChallengeState.ANSWERED])
+
+
+@dataclass
+class Dashboard:
+    period: object
+    sections: list[Section]
+    counts: dict[str, int]
+    days_to_deadline: int
+    open_challenges: int
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_to_deadline < 0
+
+
+def dashboard_for(*, user, period, today: datetime.date | None = None) -> Dashboard:
+    """Every section the user may see, with owner, state, last change and open challenges, in two queries."""
+    today = today or timezone.localdate()
+    sections = list(
+        visible_sections(user=user, period=period)
+        .select_related("spec__owner_agency", "current_revision__author")
+        .annotate(open_challenges=Count("challenges", filter=_not_closed()))
+        .order_by("spec__position")
+    )
+    counts = Counter(section.state for section in sections)
+    days = (period.submission_deadline - today).days
+    for section in sections:
+        section.is_overdue = days < 0 and section.state in (
+            SectionState.NOT_STARTED,
+            SectionState.DRAFT,
+            SectionState.CHANGES_REQUESTED,
+        )
+    return Dashboard(
+        period=period,
+        sections=sections,
+        counts={state: counts.get(state, 0) for state in SectionState.values} | {"total": len(sections)},
+        days_to_deadline=days,
+        open_challenges=sum(s.open_challenges for s in sections),
+    )
+
+
+def open_challenges(*, period) -> list[Challenge]:
+    """Challenges not yet closed in the period, oldest first; they block publication."""
+    return list(
+        Challenge.objects.filter(section__spec__period=period, state__in=[ChallengeState.OPEN, ChallengeState.ANSWERED])
+        .select_related("section__spec", "raised_by")
+        .order_by("created_at", "pk")
+    )
+
+
+@dataclass
+class Changes:
+    since: datetime.datetime | None
+    sections: list[Section]
+
+
+def changes_since_last_visit(*, user, period) -> Changes:
+    """Sections changed by others since the user last opened this page; the visit is then recorded."""
+    visit = PeriodVisit.objects.filter(user=user, period=period).first()
+    since = visit.visited_at if visit else None
+    sections = visible_sections(user=user, period=period).select_related("spec", "current_revision__author")
+    others = ~Q(audit_entries__actor=user)
+    if since is None:
+        changed = sections.annotate(last_change=Max("audit_entries__created_at", filter=others))
+        changed = changed.annotate(seen_number=Value(None, output_field=IntegerField()))
+    else:
+        changed = sections.annotate(
+            last_change=Max("audit_entries__created_at", filter=others & Q(audit_entries__created_at__gt=since)),
+            seen_number=Subquery(
+                SectionRevision.objects.filter(section=OuterRef("pk"), created_at__lte=since)
+                .order_by("-number")
+                .values("number")[:1]
+            ),
+        )
+    result = list(changed.filter(last_change__isnull=False).order_by("-last_change"))
+    now = timezone.now()
+    PeriodVisit.objects.update_or_create(user=user, period=period, defaults={"visited_at": now})
+    return Changes(since=since, sections=result)
+
+
+def section_page(*, section: Section) -> dict:
+    """The latest revision, the comments on every revision and the challenges, in a fixed number of queries."""
+    comments = Comment.objects.filter(revision__section=section).select_related("author", "revision")
+    challenges = Challenge.objects.filter(section=section).select_related(
+        "raised_by", "answered_by", "closed_by", "revision"
+    )
+    last_return = (
+        AuditEntry.objects.filter(section=section, action="reports.section.changes_requested")
+        .select_related("actor")
+        .first()
+    )
+    return {"comments": list(comments), "challenges": list(challenges), "last_return": last_return}
+
+
+def section_history(*, section: Section) -> list[SectionRevision]:
+    """Every revision, newest first, with its author and comment count, in one query."""
+    return list(
+        SectionRevision.objects.filter(section=section)
+        .select_related("author")
+        .annotate(comment_count=Count("comments"))
+        .defer("content")
+        .order_by("-number")
+    )
+
+
+def section_audit(*, section: Section) -> list[AuditEntry]:
+    """The section's audit entries, newest first."""
+    return list(AuditEntry.objects.filter(section=section).select_related("actor"))
+
+
+def period_audit(*, period, limit: int = 500) -> list[AuditEntry]:
+    """The period's audit log, newest first."""
+    return list(AuditEntry.objects.filter(period=period).select_related("actor", "section__spec")[:limit])
+
+
+def outline_for(*, period) -> list[SectionSpec]:
+    """The period's outline in order, with owners, priorities and each section's state."""
+    return list(
+        SectionSpec.objects.filter(period=period)
+        .select_related("owner_agency", "section")
+        .prefetch_related(Prefetch("priorities"))
+        .order_by("position")
+    )
+
+
+def previous_period(*, period):
+    """The partnership's period that started most recently before this one, if any."""
+    return (
+        type(period)
+        .objects.filter(partnership_id=period.partnership_id, start__lt=period.start)
+        .order_by("-start")
+        .first()
+    )

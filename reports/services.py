@@ -1,0 +1,468 @@
+"""Every change to outlines, sections, comments and challenges.
+
+Each service takes the acting user, checks permission and state, then in one
+transaction locks the row, changes it, saves and writes the audit entry. Mail goes
+through Celery tasks queued on commit, so a rolled-back change never sends one.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from partnership.permissions import (
+    section_roles,
+    user_can_answer_challenge,
+    user_can_assign_section,
+    user_can_challenge,
+    user_can_manage_outline,
+    user_can_view_section,
+)
+from reports import workflow
+from reports.content import content_clean, empty_content
+from reports.diff import content_as_text, word_diff
+from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
+from reports.models import (
+    AuditEntry,
+    Challenge,
+    ChallengeState,
+    Comment,
+    Section,
+    SectionRevision,
+    SectionSpec,
+    SectionState,
+)
+
+MAX_COMMENT_CHARS = 10_000
+
+
+def audit_write(
+    *,
+    section: Section | None = None,
+    period=None,
+    action: str,
+    actor,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+) -> AuditEntry:
+    """One audit row; call inside the transaction that made the change."""
+    period = period or section.spec.period
+    return AuditEntry.objects.create(
+        partnership_id=period.partnership_id,
+        period=period,
+        action=action,
+        actor=actor,
+        section=section,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )
+
+
+def _locked(section: Section) -> Section:
+    locked = Section.objects.select_for_update().get(pk=section.pk)
+    locked.spec = section.spec
+    return locked
+
+
+def _check_roles(user, section: Section, action: str, refusal: str) -> None:
+    if not section_roles(user, section) & workflow.roles_allowed(action):
+        raise NotAllowed(refusal)
+
+
+_muted: ContextVar[bool] = ContextVar("reports_notifications_muted", default=False)
+
+
+@contextmanager
+def notifications_muted():
+    """No mail for changes made inside this block (the demo loader replays a year's work)."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def _notify(task_name: str, *args) -> None:
+    if _muted.get():
+        return
+    from reports import tasks
+
+    task = getattr(tasks, task_name)
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def _transition(*, user, section: Section, action: str, reason: str = "") -> Section:
+    """Move the section along the workflow table and audit it, inside the caller's transaction."""
+    locked = _locked(section)
+    to_state = workflow.next_state(action, locked.state)
+    from_state = locked.state
+    locked.state = to_state
+    locked.state_changed_at = timezone.now()
+    fields = ["state", "state_changed_at", "updated_at"]
+    if action == "approve":
+        locked.approved_revision_id = locked.current_revision_id
+        fields.append("approved_revision")
+    locked.save(update_fields=fields)
+    audit_write(
+        section=locked,
+        action=workflow.TRANSITIONS[action].audit_code,
+        actor=user,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )
+    return locked
+
+
+# Sections ---------------------------------------------------------------------------
+
+
+def section_save(*, user, section: Section, content: dict, based_on: int | None) -> SectionRevision:
+    """Save the form as a new revision, unless someone saved a newer one since the form was opened."""
+    _check_roles(user, section, "save", "You cannot edit this section. Ask its agency lead to assign it to you.")
+    cleaned = content_clean(content)
+    with transaction.atomic():
+        locked = _locked(section)
+        current = SectionRevision.objects.filter(pk=locked.current_revision_id).first()
+        latest = current.number if current else None
+        if based_on != latest:
+            old = content_as_text(current.content) if current else ""
+            raise StaleRevision(based_on=based_on, latest=latest or 0, diff=word_diff(old, content_as_text(cleaned)))
+        to_state = workflow.next_state("save", locked.state)
+        if current is not None and current.content == cleaned:
+            return current  # nothing changed: no new revision, and an approved section stays approved
+        revision = SectionRevision.objects.create(
+            section=locked, number=(latest or 0) + 1, content=cleaned, author=user, based_on=based_on
+        )
+        from_state = locked.state
+        locked.current_revision = revision
+        fields = ["current_revision", "updated_at"]
+        if to_state != from_state:
+            locked.state, locked.state_changed_at = to_state, timezone.now()
+            fields += ["state", "state_changed_at"]
+        locked.save(update_fields=fields)
+        audit_write(
+            section=locked,
+            action=workflow.TRANSITIONS["save"].audit_code,
+            actor=user,
+            from_state=from_state,
+            to_state=to_state,
+            reason=f"Revision {revision.number}",
+        )
+    return revision
+
+
+def section_submit(*, user, section: Section) -> Section:
+    """The writer sends the section to the business manager for approval."""
+    _check_roles(user, section, "submit", "Only the agency lead can submit this section. Ask them to submit it.")
+    with transaction.atomic():
+        locked = _transition(user=user, section=section, action="submit")
+        _notify("notify_section_event", locked.pk, "submitted")
+    return locked
+
+
+def section_approve(*, user, section: Section, revision_number: int | None = None) -> Section:
+    """The business manager approves the latest revision; it becomes the one the report uses."""
+    _check_roles(user, section, "approve", "Only the business manager can approve sections.")
+    with transaction.atomic():
+        locked = _locked(section)
+        if revision_number is not None:
+            latest = SectionRevision.objects.filter(pk=locked.current_revision_id).values_list("number", flat=True)
+            if list(latest) != [revision_number]:
+                raise WorkflowError(
+                    f"The section has changed since you read revision {revision_number}. Read it again, then approve."
+                )
+        locked = _transition(user=user, section=section, action="approve")
+        _notify("notify_section_event", locked.pk, "approved")
+    return locked
+
+
+def section_request_changes(*, user, section: Section, reason: str) -> Section:
+    """The business manager returns a submitted section, saying what must change."""
+    _check_roles(user, section, "request_changes", "Only the business manager can return sections.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say what needs to change, so the writer knows what to do.")
+    if len(reason) > MAX_COMMENT_CHARS:
+        raise InvalidInput(f"Keep the reason under {MAX_COMMENT_CHARS:,} characters.")
+    with transaction.atomic():
+        locked = _transition(user=user, section=section, action="request_changes", reason=reason)
+        _notify("notify_section_event", locked.pk, "changes_requested")
+    return locked
+
+
+def section_assign(*, user, section: Section, contributors: list) -> None:
+    """The agency lead chooses which of the agency's contributors may draft the section."""
+    if not user_can_assign_section(user, section):
+        raise NotAllowed("Only the agency's lead can assign this section.")
+    from partnership.models import Membership, Role
+
+    allowed = set(
+        Membership.objects.filter(agency_id=section.spec.owner_agency_id, role=Role.CONTRIBUTOR).values_list(
+            "user_id", flat=True
+        )
+    )
+    if any(u.pk not in allowed for u in contributors):
+        raise InvalidInput("You can assign only contributors of your agency. Ask the business manager to add them.")
+    with transaction.atomic():
+        locked = _locked(section)
+        locked.contributors.set(contributors)
+        names = ", ".join(sorted(u.get_username() for u in contributors)) or "nobody"
+        audit_write(section=locked, action="reports.section.assigned", actor=user, reason=f"Assigned to {names}")
+
+
+# Comments and challenges --------------------------------------------------------------
+
+
+def _text(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(f"Write your {what} before sending it.")
+    if len(value) > MAX_COMMENT_CHARS:
+        raise InvalidInput(f"Your {what} is {len(value):,} characters long; keep it under {MAX_COMMENT_CHARS:,}.")
+    return value
+
+
+def comment_add(*, user, revision: SectionRevision, body: str) -> Comment:
+    """Anyone who may read the section comments on one of its revisions."""
+    section = revision.section
+    if not user_can_view_section(user, section):
+        raise NotAllowed("You cannot comment on this section.")
+    body = _text(body, "comment")
+    with transaction.atomic():
+        comment = Comment.objects.create(revision=revision, author=user, body=body)
+        audit_write(
+            section=section, action="reports.comment.added", actor=user, reason=f"On revision {revision.number}"
+        )
+    return comment
+
+
+def challenge_raise(*, user, section: Section, question: str) -> Challenge:
+    """The scrutineer asks a question that stays open until answered and closed."""
+    if not user_can_challenge(user, section):
+        raise NotAllowed("Only the independent scrutineer can raise challenges.")
+    question = _text(question, "challenge")
+    with transaction.atomic():
+        locked = _locked(section)
+        challenge = Challenge.objects.create(
+            section=locked, revision_id=locked.current_revision_id, raised_by=user, question=question
+        )
+        audit_write(section=locked, action="reports.challenge.raised", actor=user, to_state="open", reason=question)
+        _notify("notify_challenge_event", challenge.pk, "raised")
+    return challenge
+
+
+def _challenge_locked(challenge: Challenge) -> Challenge:
+    locked = Challenge.objects.select_for_update().get(pk=challenge.pk)
+    locked.section = challenge.section
+    return locked
+
+
+def challenge_answer(*, user, challenge: Challenge, answer: str) -> Challenge:
+    """The section's writer answers an open challenge."""
+    if not user_can_answer_challenge(user, challenge.section):
+        raise NotAllowed("Only the section's agency lead can answer this challenge.")
+    answer = _text(answer, "answer")
+    with transaction.atomic():
+        locked = _challenge_locked(challenge)
+        if locked.state != ChallengeState.OPEN:
+            raise WorkflowError("This challenge has already been answered. Ask the scrutineer if more is needed.")
+        locked.state, locked.answer = ChallengeState.ANSWERED, answer
+        locked.answered_by, locked.answered_at = user, timezone.now()
+        locked.save(update_fields=["state", "answer", "answered_by", "answered_at", "updated_at"])
+        audit_write(
+            section=locked.section,
+            action="reports.challenge.answered",
+            actor=user,
+            from_state="open",
+            to_state="answered",
+            reason=answer,
+        )
+        _notify("notify_challenge_event", locked.pk, "answered")
+    return locked
+
+
+def challenge_close(*, user, challenge: Challenge) -> Challenge:
+    """The scrutineer closes an answered challenge."""
+    if not user_can_challenge(user, challenge.section):
+        raise NotAllowed("Only the independent scrutineer can close challenges.")
+    with transaction.atomic():
+        locked = _challenge_locked(challenge)
+        if locked.state != ChallengeState.ANSWERED:
+            raise WorkflowError(
+                "Only an answered challenge can be closed. Wait for the agency's answer."
+                if locked.state == ChallengeState.OPEN
+                else "This challenge is already closed."
+            )
+        locked.state, locked.closed_by, locked.closed_at = ChallengeState.CLOSED, user, timezone.now()
+        locked.save(update_fields=["state", "closed_by", "closed_at", "updated_at"])
+        audit_write(
+            section=locked.section,
+            action="reports.challenge.closed",
+            actor=user,
+            from_state="answered",
+            to_state="closed",
+        )
+    return locked
+
+
+# The outline ---------------------------------------------------------------------------
+
+SPEC_FIELDS = (
+    "slug", "title", "level", "kind", "owner_agency", "author",
+    "computed_block", "themes", "suggested_words", "guidance",
+)  # fmt: skip
+
+
+def _check_outline(user, period) -> None:
+    if not user_can_manage_outline(user, period):
+        raise NotAllowed("Only the business manager can change the outline.")
+
+
+def _spec_validate(period, fields: dict, spec: SectionSpec | None = None) -> None:
+    from reports.checklist import unknown_themes
+
+    errors = []
+    unknown = unknown_themes(list(fields.get("themes") or []))
+    if unknown:
+        errors.append(f"Unknown statutory themes: {', '.join(unknown)}. Choose from the checklist.")
+    owner = fields.get("owner_agency")
+    if fields.get("author") == "agency" and owner is None:
+        errors.append("Choose the agency that writes this section, or say the partnership writes it.")
+    if fields.get("author") != "agency" and owner is not None:
+        errors.append("A section the partnership writes has no owning agency. Clear the agency, or choose 'agency'.")
+    if owner is not None and owner.partnership_id != period.partnership_id:
+        errors.append("Choose an agency of this partnership.")
+    for priority in fields.get("priorities") or []:
+        if priority.partnership_id != period.partnership_id:
+            errors.append("Choose priorities of this partnership.")
+            break
+    clash = SectionSpec.objects.filter(period=period, slug=fields.get("slug"))
+    if spec is not None:
+        clash = clash.exclude(pk=spec.pk)
+    if clash.exists():
+        errors.append(
+            f"Another section of this outline already uses the address '{fields.get('slug')}'. Choose another."
+        )
+    if errors:
+        raise InvalidInput(errors)
+
+
+def spec_create(*, user, period, fields: dict) -> SectionSpec:
+    """Add a section spec at the end of the outline, with its section if it has content."""
+    _check_outline(user, period)
+    _spec_validate(period, fields)
+    with transaction.atomic():
+        position = (SectionSpec.objects.filter(period=period).aggregate(m=Max("position"))["m"] or 0) + 1
+        spec = SectionSpec.objects.create(
+            period=period, position=position, **{name: fields.get(name) for name in SPEC_FIELDS if name in fields}
+        )
+        spec.priorities.set(fields.get("priorities") or [])
+        if spec.has_section:
+            Section.objects.create(spec=spec)
+        audit_write(period=period, action="reports.outline.spec_added", actor=user, reason=spec.title)
+    return spec
+
+
+def spec_update(*, user, spec: SectionSpec, fields: dict) -> SectionSpec:
+    """Change a spec; a section that has writing cannot become a chapter heading."""
+    _check_outline(user, spec.period)
+    _spec_validate(spec.period, fields, spec)
+    with transaction.atomic():
+        locked = SectionSpec.objects.select_for_update().get(pk=spec.pk)
+        section = Section.objects.filter(spec=locked).first()
+        becomes_heading = fields.get("kind", locked.kind) == "heading"
+        if becomes_heading and section is not None:
+            if section.current_revision_id is not None:
+                raise InvalidInput("This section already has writing, so it cannot become a chapter heading.")
+            section.delete()
+        for name in SPEC_FIELDS:
+            if name in fields:
+                setattr(locked, name, fields[name])
+        locked.save()
+        if "priorities" in fields:
+            locked.priorities.set(fields["priorities"] or [])
+        if not becomes_heading and section is None:
+            Section.objects.create(spec=locked)
+        audit_write(period=locked.period, action="reports.outline.spec_changed", actor=user, reason=locked.title)
+    return locked
+
+
+def spec_move(*, user, spec: SectionSpec, direction: str) -> SectionSpec:
+    """Swap a spec with its neighbour above ('up') or below ('down')."""
+    _check_outline(user, spec.period)
+    if direction not in ("up", "down"):
+        raise InvalidInput("Choose to move the section up or down.")
+    with transaction.atomic():
+        specs = SectionSpec.objects.select_for_update().filter(period_id=spec.period_id)
+        locked = specs.get(pk=spec.pk)
+        neighbours = (
+            specs.filter(position__lt=locked.position).order_by("-position")
+            if direction == "up"
+            else specs.filter(position__gt=locked.position).order_by("position")
+        )
+        other = neighbours.first()
+        if other is None:
+            raise InvalidInput(f"This section is already at the {'top' if direction == 'up' else 'bottom'}.")
+        mine, theirs = locked.position, other.position
+        # Positions are unique per period, so one row steps aside while the other moves.
+        parked = (SectionSpec.objects.filter(period_id=spec.period_id).aggregate(m=Max("position"))["m"] or 0) + 1
+        SectionSpec.objects.filter(pk=locked.pk).update(position=parked)
+        SectionSpec.objects.filter(pk=other.pk).update(position=mine)
+        SectionSpec.objects.filter(pk=locked.pk).update(position=theirs)
+        audit_write(
+            period=spec.period, action="reports.outline.spec_moved", actor=user, reason=f"{locked.title} {direction}"
+        )
+    locked.position = theirs
+    return locked
+
+
+def outline_copy(*, user, source_period, target_period) -> int:
+    """Copy every spec of one period's outline into an empty outline of another; returns how many."""
+    _check_outline(user, target_period)
+    if source_period.partnership_id != target_period.partnership_id or source_period.pk == target_period.pk:
+        raise InvalidInput("Choose an earlier period of the same partnership to copy from.")
+    with transaction.atomic():
+        if SectionSpec.objects.select_for_update().filter(period=target_period).exists():
+            raise InvalidInput("This period already has an outline. Copying works only into an empty outline.")
+        sources = list(SectionSpec.objects.filter(period=source_period).prefetch_related("priorities"))
+        if not sources:
+            raise InvalidInput(f"{source_period.label} has no outline to copy.")
+        copies = SectionSpec.objects.bulk_create(
+            [
+                SectionSpec(period=target_period, position=s.position, **{n: getattr(s, n) for n in SPEC_FIELDS})
+                for s in sources
+            ]
+        )
+        through = SectionSpec.priorities.through
+        through.objects.bulk_create(
+            [
+                through(sectionspec_id=c.pk, priority_id=p.pk)
+                for s, c in zip(sources, copies, strict=True)
+                for p in s.priorities.all()
+            ]
+        )
+        Section.objects.bulk_create([Section(spec=c) for c in copies if c.has_section])
+        audit_write(
+            period=target_period,
+            action="reports.outline.copied",
+            actor=user,
+            reason=f"{len(copies)} sections copied from {source_period.label}",
+        )
+    return len(copies)
+
+
+__all__ = [
+    "InvalidInput",
+    "NotAllowed",
+    "SectionState",
+    "StaleRevision",
+    "WorkflowError",
+    "empty_content",
+]

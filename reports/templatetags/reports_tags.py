@@ -1,0 +1,30 @@
+from django import template
+from django.utils.safestring import mark_safe
+
+from reports.markdown import MarkdownTooLong, markdown_render
+
+register = template.Library()
+
+
+@register.filter
+def markdown(text: str):
+    """A writer's Markdown as sanitised HTML (see reports.markdown)."""
+    try:
+        return mark_safe(markdown_render(text or ""))  # noqa: S308 - nh3 has sanitised it
+    except MarkdownTooLong as error:
+        return str(error)
+
+
+@register.filter
+def state_tag_class(state: str) -> str:
+    """The GOV.UK tag colour for a section or challenge state."""
+    return {
+        "not_started": "govuk-tag--grey",
+        "draft": "govuk-tag--yellow",
+        "submitted": "govuk-tag--blue",
+        "changes_requested": "govuk-tag--orange",
+        "approved": "govuk-tag--green",
+        "open": "govuk-tag--red",
+        "answered": "govuk-tag--blue",
+        "closed": "govuk-tag--grey",
+    }.get(state, "govuk-tag--grey")

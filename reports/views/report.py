@@ -1,0 +1,133 @@
+"""The report page for the business manager, scrutineer and statutory partners: preview,
+statutory checklist, sign-off, publishing and the PDF's progress."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET
+
+from partnership.access import period_for, require
+from partnership.permissions import user_can_manage_partnership, user_can_preview_report, user_can_sign_off_report
+from reports.errors import ReportsError
+from reports.models import PublishedReport
+from reports.publishing import PublishRefused, report_publish, report_readiness, report_sign_off, statutory_agency_for
+from reports.rendering import report_html
+from reports.views.common import post_only
+
+
+class SignOffForm(forms.Form):
+    signatory_name = forms.CharField(
+        label="Name of the person signing off", max_length=200, help_text="As it should appear in the record."
+    )
+
+
+class PublishForm(forms.Form):
+    change_note = forms.CharField(
+        label="Change note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required for a correction: say what changed since the last version.",
+    )
+
+
+def _report_context(request, period, sign_off_form=None, publish_form=None, refused=None) -> dict:
+    readiness = report_readiness(period=period)
+    versions = list(PublishedReport.objects.filter(period=period).select_related("published_by").order_by("-number"))
+    statutory_agency = statutory_agency_for(request.user, period)
+    return {
+        "partnership": period.partnership,
+        "period": period,
+        "readiness": readiness,
+        "versions": versions,
+        "can_publish": user_can_manage_partnership(request.user, period.partnership),
+        "statutory_agency": statutory_agency,
+        "sign_off_form": sign_off_form or SignOffForm(),
+        "publish_form": publish_form or PublishForm(),
+        "refused": refused or [],
+    }
+
+
+@login_required
+@require_GET
+def report_status(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_preview_report(request.user, period))
+    return render(request, "reports/report_status.html", _report_context(request, period))
+
+
+@login_required
+@require_GET
+def report_preview(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_preview_report(request.user, period))
+    readiness = report_readiness(period=period)
+    return HttpResponse(report_html(readiness.report))
+
+
+@login_required
+def report_sign_off_view(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_sign_off_report(request.user, period))
+    if refusal := post_only(request):
+        return refusal
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        try:
+            signoff = report_sign_off(
+                user=request.user, period=period, signatory_name=form.cleaned_data["signatory_name"]
+            )
+        except ReportsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Signed off for {signoff.agency.name} by {signoff.signatory_name}.")
+            return redirect("reports:report", partnership_slug, period_slug)
+    return render(
+        request, "reports/report_status.html", _report_context(request, period, sign_off_form=form), status=400
+    )
+
+
+@login_required
+def report_publish_view(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_partnership(request.user, period.partnership))
+    if refusal := post_only(request):
+        return refusal
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            version = report_publish(user=request.user, period=period, change_note=form.cleaned_data["change_note"])
+        except PublishRefused as error:
+            return render(
+                request, "reports/report_status.html",
+                _report_context(request, period, publish_form=form, refused=error.reasons), status=400,
+            )  # fmt: skip
+        except ReportsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Version {version.number} is published. The PDF is being made.")
+            return redirect("reports:report", partnership_slug, period_slug)
+    return render(
+        request, "reports/report_status.html", _report_context(request, period, publish_form=form), status=400
+    )
+
+
+@login_required
+@require_GET
+def pdf_progress(request, partnership_slug, period_slug, number):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_preview_report(request.user, period))
+    version = get_object_or_404(PublishedReport, period=period, number=number)
+    return JsonResponse(
+        {
+            "state": version.pdf_state,
+            "label": version.get_pdf_state_display(),
+            "progress": version.pdf_progress,
+            "step": version.pdf_step,
+            "pages": version.pdf_pages,
+        }  # fmt: skip
+    )

@@ -1,0 +1,327 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from partnership.access import require
+from partnership.models import Membership, Role
+from partnership.permissions import (
+    section_roles,
+    user_can_answer_challenge,
+    user_can_assign_section,
+    user_can_challenge,
+    user_can_edit_section,
+    user_can_review_section,
+    user_can_submit_section,
+)
+from reports import services, workflow
+from reports.access import challenge_for, section_for
+from reports.content import empty_content
+from reports.diff import content_as_text, diff_counts, diff_html, word_diff
+from reports.errors import ReportsError, StaleRevision
+from reports.forms import (
+    AnswerForm,
+    AssignForm,
+    ChallengeForm,
+    CommentForm,
+    QuoteFormSet,
+    ReasonForm,
+    SectionForm,
+    TableFormSet,
+    content_from_forms,
+    section_initial,
+)
+from reports.models import SectionRevision
+from reports.selectors import section_audit, section_history, section_page
+from reports.views.common import add_formset_errors, post_only, to_section
+
+
+@login_required
+@require_GET
+def section_detail(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    roles = section_roles(request.user, section)
+    context = {
+        "section": section,
+        "spec": section.spec,
+        "period": section.spec.period,
+        "partnership": section.spec.period.partnership,
+        "revision": section.current_revision,
+        "actions": workflow.allowed_actions(section.state, roles),
+        "can_edit": user_can_edit_section(request.user, section),
+        "can_review": user_can_review_section(request.user, section),
+        "can_challenge": user_can_challenge(request.user, section),
+        "can_answer": user_can_answer_challenge(request.user, section),
+        "can_assign": user_can_assign_section(request.user, section),
+        "comment_form": CommentForm(),
+        "challenge_form": ChallengeForm(),
+        "reason_form": ReasonForm(),
+        "answer_form": AnswerForm(),
+        **section_page(section=section),
+    }
+    return render(request, "reports/section_detail.html", context)
+
+
+def _edit_forms(request, section):
+    suggested = section.spec.suggested_words
+    if request.method == "POST":
+        return (
+            SectionForm(request.POST, suggested_words=suggested),
+            QuoteFormSet(request.POST, prefix="quotes"),
+            TableFormSet(request.POST, request.FILES, prefix="tables"),
+        )
+    current = section.current_revision
+    main, quotes, tables = section_initial(current.content if current else empty_content())
+    main["based_on"] = current.number if current else None
+    return (
+        SectionForm(initial=main, suggested_words=suggested),
+        QuoteFormSet(initial=quotes, prefix="quotes"),
+        TableFormSet(initial=tables, prefix="tables"),
+    )
+
+
+@login_required
+def section_edit(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    require(user_can_edit_section(request.user, section))
+    form, quotes, tables = _edit_forms(request, section)
+    context = {
+        "section": section,
+        "spec": section.spec,
+        "period": section.spec.period,
+        "partnership": section.spec.period.partnership,
+        "form": form,
+        "quotes": quotes,
+        "tables": tables,
+    }
+    if request.method == "POST":
+        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid()]
+        add_formset_errors(form, "Quote", quotes)
+        add_formset_errors(form, "Table", tables)
+        if all(valid) and not form.errors:
+            content = content_from_forms(form, quotes, tables)
+            if "preview" in request.POST:
+                context["preview"] = content
+            else:
+                try:
+                    revision = services.section_save(
+                        user=request.user, section=section, content=content, based_on=form.cleaned_data["based_on"]
+                    )
+                except StaleRevision as error:
+                    form.add_error(None, str(error))
+                    context["stale_diff"] = diff_html(error.diff)
+                except ReportsError as error:
+                    for message in getattr(error, "errors", [str(error)]):
+                        form.add_error(None, message)
+                else:
+                    messages.success(request, f"Saved as revision {revision.number}.")
+                    return to_section(section)
+    return render(request, "reports/section_edit.html", context)
+
+
+def _act(request, section, call, success: str):
+    try:
+        call()
+    except ReportsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+    return to_section(section)
+
+
+@login_required
+def section_submit(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    require(user_can_submit_section(request.user, section))
+    if refused := post_only(request):
+        return refused
+    return _act(
+        request,
+        section,
+        lambda: services.section_submit(user=request.user, section=section),
+        "Submitted. The business manager has been told.",
+    )
+
+
+@login_required
+def section_approve(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    require(user_can_review_section(request.user, section))
+    if refused := post_only(request):
+        return refused
+    number = request.POST.get("revision")
+    number = int(number) if number and number.isdigit() else None
+    return _act(
+        request,
+        section,
+        lambda: services.section_approve(user=request.user, section=section, revision_number=number),
+        "Approved. This revision is the one the report will use.",
+    )
+
+
+@login_required
+def section_return(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    require(user_can_review_section(request.user, section))
+    if refused := post_only(request):
+        return refused
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        section,
+        lambda: services.section_request_changes(user=request.user, section=section, reason=reason),
+        "Returned to the writer with your reason.",
+    )
+
+
+@login_required
+def comment_add(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    if refused := post_only(request):
+        return refused
+    number = _number(request.POST.get("revision"))
+    revision = (
+        SectionRevision.objects.filter(section=section, number=number).first()
+        if number is not None
+        else section.current_revision
+    )
+    if revision is None:
+        messages.error(request, "There is no such revision to comment on. Choose one from the section's history.")
+        return to_section(section)
+    revision.section = section
+    body = request.POST.get("body", "")
+    return _act(
+        request,
+        section,
+        lambda: services.comment_add(user=request.user, revision=revision, body=body),
+        "Comment added.",
+    )
+
+
+@login_required
+def challenge_raise(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    require(user_can_challenge(request.user, section))
+    if refused := post_only(request):
+        return refused
+    question = request.POST.get("question", "")
+    return _act(
+        request,
+        section,
+        lambda: services.challenge_raise(user=request.user, section=section, question=question),
+        "Challenge raised. The agency has been asked to answer it.",
+    )
+
+
+@login_required
+def challenge_answer(request, partnership_slug, period_slug, section_slug, challenge_id):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    challenge = challenge_for(section, challenge_id)
+    require(user_can_answer_challenge(request.user, section))
+    if refused := post_only(request):
+        return refused
+    answer = request.POST.get("answer", "")
+    return _act(
+        request,
+        section,
+        lambda: services.challenge_answer(user=request.user, challenge=challenge, answer=answer),
+        "Answer sent to the scrutineer.",
+    )
+
+
+@login_required
+def challenge_close(request, partnership_slug, period_slug, section_slug, challenge_id):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    challenge = challenge_for(section, challenge_id)
+    require(user_can_challenge(request.user, section))
+    if refused := post_only(request):
+        return refused
+    return _act(
+        request, section, lambda: services.challenge_close(user=request.user, challenge=challenge), "Challenge closed."
+    )
+
+
+@login_required
+def section_assign(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    require(user_can_assign_section(request.user, section))
+    candidates = (
+        get_user_model()
+        .objects.filter(memberships__agency_id=section.spec.owner_agency_id, memberships__role=Role.CONTRIBUTOR)
+        .order_by("username")
+        .distinct()
+    )
+    form = AssignForm(
+        request.POST or None,
+        contributor_queryset=candidates,
+        initial={"contributors": list(section.contributors.all())},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.section_assign(
+                user=request.user, section=section, contributors=list(form.cleaned_data["contributors"])
+            )
+        except ReportsError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Contributors updated.")
+            return to_section(section)
+    context = {
+        "section": section,
+        "spec": section.spec,
+        "period": section.spec.period,
+        "partnership": section.spec.period.partnership,
+        "form": form,
+        "has_candidates": Membership.objects.filter(
+            agency_id=section.spec.owner_agency_id, role=Role.CONTRIBUTOR
+        ).exists(),
+    }
+    return render(request, "reports/section_assign.html", context)
+
+
+@login_required
+@require_GET
+def section_history_view(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    context = {
+        "section": section,
+        "spec": section.spec,
+        "period": section.spec.period,
+        "partnership": section.spec.period.partnership,
+        "revisions": section_history(section=section),
+        "audit": section_audit(section=section),
+    }
+    return render(request, "reports/section_history.html", context)
+
+
+def _number(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
+
+
+@login_required
+@require_GET
+def section_diff(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    old_n, new_n = _number(request.GET.get("from")), _number(request.GET.get("to"))
+    found = {r.number: r for r in SectionRevision.objects.filter(section=section, number__in=[old_n, new_n])}
+    context = {
+        "section": section,
+        "spec": section.spec,
+        "period": section.spec.period,
+        "partnership": section.spec.period.partnership,
+        "numbers": list(
+            SectionRevision.objects.filter(section=section).order_by("-number").values_list("number", flat=True)
+        ),
+        "old_n": old_n,
+        "new_n": new_n,
+    }
+    if old_n is not None and new_n is not None:
+        if old_n in found and new_n in found:
+            parts = word_diff(content_as_text(found[old_n].content), content_as_text(found[new_n].content))
+            context.update(diff=diff_html(parts), counts=diff_counts(parts), old=found[old_n], new=found[new_n])
+        else:
+            context["problem"] = "One of those revisions does not exist. Choose two revisions from the lists."
+    return render(request, "reports/section_diff.html", context)

@@ -1,0 +1,80 @@
+from django import forms
+
+from reviews.models import STEP_FIELDS, ActionStatus, PracticeReview
+
+
+class ActionUpdateForm(forms.Form):
+    status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect)
+    completed_on = forms.DateField(
+        label="Date completed",
+        required=False,
+        help_text="Only for a completed action. For example 2020-03-27.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    completion_evidence = forms.CharField(
+        label="Evidence of completion",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What shows the action was done: an audit, a revised policy, training figures.",
+    )
+    impact_evidence = forms.CharField(
+        label="Evidence of impact",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What shows it made a difference for children and families.",
+    )
+    note = forms.CharField(
+        label="Note for the history",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == ActionStatus.COMPLETED:
+            if not cleaned.get("completed_on"):
+                self.add_error("completed_on", "Enter the date the action was completed, or choose another status.")
+            if not (cleaned.get("completion_evidence") or "").strip():
+                self.add_error("completion_evidence", "Describe the evidence of completion, or choose another status.")
+        return cleaned
+
+
+class PracticeReviewForm(forms.ModelForm):
+    """The business manager's record of a review. Date order and family rules come from the model's constraints."""
+
+    class Meta:
+        model = PracticeReview
+        fields = (
+            "reference",
+            "title",
+            "kind",
+            "status",
+            "summary",
+            *[name for name, _ in STEP_FIELDS],
+            "lead_reviewer",
+            "family_invited",
+            "family_engaged",
+            "learning_themes",
+            "priorities",
+        )
+        widgets = {
+            **{name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name, _ in STEP_FIELDS},
+            "priorities": forms.CheckboxSelectMultiple,
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "learning_themes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["priorities"].queryset = self.instance.partnership.priorities.order_by("position")
+        self.fields["priorities"].required = False
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"]
+        clash = PracticeReview.objects.filter(partnership=self.instance.partnership, reference=reference)
+        if clash.exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                f"Another review already has the reference {reference}. Choose a different one."
+            )
+        return reference

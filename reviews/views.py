@@ -1,0 +1,152 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership.access import partnership_for, require
+from partnership.permissions import (
+    user_can_manage_reviews,
+    user_can_update_review_actions,
+    user_can_view_learning_briefings,
+    user_can_view_review_actions,
+    user_can_view_reviews,
+)
+from reviews.forms import ActionUpdateForm, PracticeReviewForm
+from reviews.models import PracticeReview
+from reviews.rules import RULES, review_clocks
+from reviews.selectors import (
+    action_for_update,
+    action_history,
+    actions_visible_to,
+    learning_briefings,
+    review_dashboard,
+    review_for,
+    risk_register,
+)
+from reviews.services import ReviewError, review_action_update, review_save
+
+
+def _today():
+    """Today in the portal's time zone (a seam for tests that fix the date)."""
+    return timezone.localdate()
+
+
+@login_required
+@require_GET
+def dashboard(request, partnership_slug):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_reviews(request.user, partnership))
+    today = _today()
+    context = {
+        "partnership": partnership,
+        "today": today,
+        "board": review_dashboard(partnership=partnership, today=today),
+        "reviews": partnership.practice_reviews.order_by("reference"),
+        "rules": RULES,
+        "can_manage": user_can_manage_reviews(request.user, partnership),
+    }
+    return render(request, "reviews/review_dashboard.html", context)
+
+
+@login_required
+@require_GET
+def review_detail(request, partnership_slug, reference):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_reviews(request.user, partnership))
+    review = review_for(partnership=partnership, reference=reference)
+    today = _today()
+    context = {
+        "partnership": partnership,
+        "review": review,
+        "today": today,
+        "clocks": review_clocks(review, today=today),
+        "can_update_actions": user_can_manage_reviews(request.user, partnership),
+    }
+    return render(request, "reviews/review_detail.html", context)
+
+
+@login_required
+@require_GET
+def action_plan(request, partnership_slug):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_review_actions(request.user, partnership))
+    context = {
+        "partnership": partnership,
+        "today": _today(),
+        "actions": actions_visible_to(user=request.user, partnership=partnership),
+        "can_update": user_can_update_review_actions(request.user, partnership),
+    }
+    return render(request, "reviews/action_plan.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_update(request, partnership_slug, action_id):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_update_review_actions(request.user, partnership))
+    action = action_for_update(user=request.user, partnership=partnership, action_id=action_id)
+    initial = {
+        "status": action.status,
+        "completed_on": action.completed_on,
+        "completion_evidence": action.completion_evidence,
+        "impact_evidence": action.impact_evidence,
+    }
+    form = ActionUpdateForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review_action_update(user=request.user, action=action, **form.cleaned_data)
+        except ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Action {action.recommendation.number}.{action.number} updated.")
+            return redirect("reviews:actions", partnership_slug=partnership.slug)
+    context = {
+        "partnership": partnership,
+        "action": action,
+        "form": form,
+        "today": _today(),
+        "history": action_history(action=action),
+    }
+    return render(request, "reviews/action_update.html", context)
+
+
+@login_required
+@require_GET
+def risks(request, partnership_slug):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_reviews(request.user, partnership))
+    context = {"partnership": partnership, "risks": risk_register(partnership=partnership)}
+    return render(request, "reviews/risk_register.html", context)
+
+
+@login_required
+@require_GET
+def briefings(request, partnership_slug):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_learning_briefings(request.user, partnership))
+    context = {"partnership": partnership, "briefings": learning_briefings(partnership=partnership)}
+    return render(request, "reviews/briefing_list.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_edit(request, partnership_slug, reference=None):
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_manage_reviews(request.user, partnership))
+    review = (
+        review_for(partnership=partnership, reference=reference)
+        if reference
+        else PracticeReview(partnership=partnership)
+    )
+    form = PracticeReviewForm(request.POST or None, instance=review)
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = review_save(user=request.user, review=form.instance, priorities=form.cleaned_data["priorities"])
+        except ReviewError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Review {review.reference} saved.")
+            return redirect("reviews:detail", partnership_slug=partnership.slug, reference=review.reference)
+    context = {"partnership": partnership, "review": review, "form": form}
+    return render(request, "reviews/review_form.html", context)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.test import RequestFactory
+
+from reports.models import AuditEntry, ReminderSent, SectionRevision
+
+
+def test_audit_entries_revisions_and_reminders_cannot_be_added_changed_or_deleted_in_admin():
+    request = RequestFactory().get("/admin/")
+    for model in (AuditEntry, SectionRevision, ReminderSent):
+        model_admin = admin.site._registry[model]
+        assert (
+            model_admin.has_add_permission(request),
+            model_admin.has_change_permission(request),
+            model_admin.has_delete_permission(request),
+        ) == (False, False, False), model.__name__

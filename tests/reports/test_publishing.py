@@ -1,0 +1,226 @@
+"""Sign-off and publishing: refusals with reasons, frozen versions, corrections as version 2."""
+
+import hashlib
+from io import StringIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+
+from agencies.models import AgencyKind, StatutoryRole
+from reports.checklist import statutory_checklist
+from reports.errors import InvalidInput, NotAllowed
+from reports.models import Challenge, PdfState, PublishedReport, Section
+from reports.publishing import PublishRefused, report_publish, report_readiness, report_sign_off
+from reports.services import section_approve, section_save, section_submit
+from tests.factories import AgencyFactory, Role, UserFactory, grant
+from tests.reports.report_fixtures import add_section, add_spec, content
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def add_health(world):
+    agency = AgencyFactory(
+        partnership=world.partnership, name="Health Board", short_name="Health", slug="health",
+        kind=AgencyKind.STATUTORY_PARTNER, statutory_role=StatutoryRole.HEALTH,
+    )  # fmt: skip
+    world.users["lead_health"] = UserFactory(username="lead-health")
+    grant(world.users["lead_health"], world.partnership, Role.AGENCY_LEAD, agency)
+    return agency
+
+
+@pytest.fixture
+def health(world):
+    return add_health(world)
+
+
+def ready_outline(world):
+    """An outline whose approved sections evidence every checklist requirement, and a health partner."""
+    if "lead_health" not in world.users:
+        add_health(world)
+    manager = world.users["business_manager"]
+    for position, code in enumerate(statutory_checklist(), start=1):
+        owner = world.agency_a if position == 1 else None
+        spec = add_spec(world.period, position, f"Section about {code}", owner=owner, themes=[code])
+        add_section(spec, world.users["lead_a"] if owner else manager, content(f"What we did on {code}."))
+    return world
+
+
+@pytest.fixture
+def ready(world, health):
+    return ready_outline(world)
+
+
+@pytest.fixture
+def publish(django_capture_on_commit_callbacks):
+    """report_publish with its on-commit work (the PDF task, eager in tests) run as in production."""
+
+    def run(**kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            version = report_publish(**kwargs)
+        version.refresh_from_db()
+        return version
+
+    return run
+
+
+def sign_all(world):
+    for lead in ("lead_a", "lead_b", "lead_health"):
+        report_sign_off(user=world.users[lead], period=world.period, signatory_name=f"Director {lead}")
+
+
+def test_readiness_lists_every_reason(world, health):
+    spec = add_spec(world.period, 1, "Council", owner=world.agency_a, themes=["partners-activity"])
+    section = add_section(spec, world.users["lead_a"], content("Draft"), approved=False)
+    Challenge.objects.create(section=section, raised_by=world.users["scrutineer"], question="Evidence?")
+    reasons = report_readiness(period=world.period).reasons
+    assert reasons[0] == "Section 1 'Council' is not approved."
+    assert reasons[1] == "1 challenge from the scrutineer is still open."
+    gaps = [reason for reason in reasons if reason.startswith("No approved section evidences")]
+    assert gaps == [f"No approved section evidences '{title}'." for title in statutory_checklist().values()]
+    assert reasons[-3:] == [
+        "The local authority partner has not signed off this draft.",
+        "The health partner has not signed off this draft.",
+        "The police partner has not signed off this draft.",
+    ]
+
+
+def test_publish_is_refused_with_reasons_and_writes_nothing(ready):
+    with pytest.raises(PublishRefused) as refused:
+        report_publish(user=ready.users["business_manager"], period=ready.period)
+    assert "The police partner has not signed off this draft." in refused.value.reasons
+    assert PublishedReport.objects.count() == 0
+
+
+def test_only_statutory_partner_leads_sign_off(ready):
+    with pytest.raises(NotAllowed):
+        report_sign_off(user=ready.users["contributor"], period=ready.period, signatory_name="Someone")
+    with pytest.raises(NotAllowed):
+        report_sign_off(user=ready.users["business_manager"], period=ready.period, signatory_name="Someone")
+    with pytest.raises(InvalidInput, match="Enter the name"):
+        report_sign_off(user=ready.users["lead_a"], period=ready.period, signatory_name="   ")
+
+
+def test_sign_off_needs_the_final_draft(world, health):
+    spec = add_spec(world.period, 1, "Council", owner=world.agency_a)
+    add_section(spec, world.users["lead_a"], content("Draft"), approved=False)
+    with pytest.raises(InvalidInput, match="not the final draft yet: 1 section is not approved"):
+        report_sign_off(user=world.users["lead_a"], period=world.period, signatory_name="Director")
+
+
+def test_editing_a_section_after_sign_off_withdraws_the_sign_offs(ready):
+    sign_all(ready)
+    assert report_readiness(period=ready.period).reasons == []
+    section = Section.objects.get(spec__slug="s1")
+    section_save(user=ready.users["lead_a"], section=section, content=content("Changed."), based_on=1)
+    readiness = report_readiness(period=ready.period)
+    assert "The police partner has not signed off this draft." in readiness.reasons
+    assert all(status.current is None and status.withdrawn for status in readiness.signoffs)
+
+
+def test_publishing_freezes_html_pdf_manifest_and_hashes(ready, publish):
+    sign_all(ready)
+    version = publish(user=ready.users["business_manager"], period=ready.period)
+    assert version.number == 1
+    assert version.change_note == "First published version."
+    html = default_storage.open(version.html.name).read()
+    assert hashlib.sha256(html).hexdigest() == version.html_sha256
+    assert version.pdf_state == PdfState.READY  # eager Celery in tests
+    pdf = default_storage.open(version.pdf.name).read()
+    assert pdf.startswith(b"%PDF-") and hashlib.sha256(pdf).hexdigest() == version.pdf_sha256
+    assert version.pdf_pages >= 3
+    assert [row["revision"] for row in version.manifest] == [1] * len(statutory_checklist())
+
+
+def test_published_version_never_changes_and_a_correction_is_version_2(ready, publish):
+    sign_all(ready)
+    manager = ready.users["business_manager"]
+    v1 = publish(user=manager, period=ready.period)
+    public_url = reverse("public:report_latest", args=[ready.partnership.slug, ready.period.slug])
+    before = Client().get(public_url).content
+    html_before = default_storage.open(v1.html.name).read()
+    pdf_before = default_storage.open(v1.pdf.name).read()
+
+    # Edit and re-approve a section after publishing.
+    section = Section.objects.get(spec__slug="s1")
+    section_save(user=ready.users["lead_a"], section=section, content=content("A corrected figure."), based_on=1)
+    section_submit(user=ready.users["lead_a"], section=Section.objects.get(pk=section.pk))
+    section_approve(user=manager, section=Section.objects.get(pk=section.pk))
+
+    assert hashlib.sha256(default_storage.open(v1.html.name).read()).hexdigest() == v1.html_sha256
+    assert default_storage.open(v1.html.name).read() == html_before
+    assert default_storage.open(v1.pdf.name).read() == pdf_before
+    assert Client().get(public_url).content == before  # unchanged until version 2 is published
+    assert b"A corrected figure." not in before
+
+    sign_all(ready)
+    with pytest.raises(PublishRefused, match="Say what changed"):
+        report_publish(user=manager, period=ready.period)
+    v2 = publish(user=manager, period=ready.period, change_note="Corrected a figure in section 1.")
+    after = Client().get(public_url).content
+    assert b"A corrected figure." in after and after != before
+    assert Client().get(v1.public_path()).content == before  # version 1 still readable, unchanged
+    listing = Client().get(reverse("public:partnership_reports", args=[ready.partnership.slug])).content.decode()
+    assert "Corrected a figure in section 1." in listing and "First published version." in listing
+    assert v2.number == 2
+
+
+def test_model_refuses_to_change_or_delete_a_published_version(ready):
+    sign_all(ready)
+    version = report_publish(user=ready.users["business_manager"], period=ready.period)
+    version.refresh_from_db()
+    version.change_note = "Rewritten history"
+    with pytest.raises(ValueError, match="cannot be changed"):
+        version.save()
+    with pytest.raises(ValueError, match="cannot be deleted"):
+        PublishedReport.objects.get(pk=version.pk).delete()
+
+
+def test_pdf_task_is_idempotent(ready, publish):
+    from reports.tasks import published_report_pdf
+
+    sign_all(ready)
+    version = publish(user=ready.users["business_manager"], period=ready.period)
+    files_before = sorted(default_storage.listdir(version.pdf.name.rsplit("/", 1)[0])[1])
+    assert published_report_pdf.delay(version.pk).get() == version.pdf_sha256
+    assert sorted(default_storage.listdir(version.pdf.name.rsplit("/", 1)[0])[1]) == files_before
+
+
+def test_public_pages_serve_the_frozen_files_without_signing_in(ready, publish):
+    sign_all(ready)
+    version = publish(user=ready.users["business_manager"], period=ready.period)
+    client = Client()
+    page = client.get(version.public_path())
+    assert page.status_code == 200
+    assert page["ETag"] == f'"{version.html_sha256}"'
+    assert "default-src 'none'" in page["Content-Security-Policy"]
+    pdf = client.get(version.pdf_path())
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    assert (
+        client.get(reverse("public:report_version", args=[ready.partnership.slug, ready.period.slug, 9])).status_code
+        == 404
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publish_report_command_prints_paths_or_refuses(ready):
+    with pytest.raises(CommandError, match="- The police partner has not signed off this draft."):
+        call_command("publish_report", ready.partnership.slug, ready.period.slug, stdout=StringIO())
+    sign_all(ready)
+    out = StringIO()
+    call_command("publish_report", ready.partnership.slug, ready.period.slug, stdout=out)
+    text = out.getvalue()
+    assert "Published version 1" in text
+    assert f"Public page: /reports/{ready.partnership.slug}/{ready.period.slug}/v1/" in text
+    assert "v1.html" in text and "v1.pdf" in text
+    again = StringIO()
+    call_command("publish_report", ready.partnership.slug, ready.period.slug, "--if-unpublished", stdout=again)
+    assert "already published; nothing to do" in again.getvalue()
+    assert PublishedReport.objects.count() == 1

@@ -1,0 +1,247 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from partnership.access import agency_for, period_for, require
+from partnership.permissions import (
+    user_can_manage_training,
+    user_can_view_agency_training,
+    user_can_view_training,
+)
+from training.forms import AttendanceFormSet, CourseForm, ImportUploadForm, SessionForm
+from training.imports import MAX_BYTES
+from training.models import Course, CourseSession, ImportJob, ImportStatus
+from training.resources import COLUMNS, BookingResource
+from training.selectors import (
+    agency_bookings,
+    course_feedback_summary,
+    course_get,
+    course_list,
+    courses_without_sessions,
+    session_bookings,
+    session_get,
+)
+from training.services import (
+    AttendanceChange,
+    TrainingError,
+    attendance_record,
+    booking_import_confirm,
+    booking_import_start,
+    course_save,
+    import_progress,
+    session_save,
+)
+from training.stats import training_statistics
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _overseen_period(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_view_training(request.user, period.partnership))
+    return period
+
+
+@login_required
+@require_GET
+def course_index(request, partnership_slug, period_slug):
+    period = _overseen_period(request, partnership_slug, period_slug)
+    context = {
+        "partnership": period.partnership,
+        "period": period,
+        "courses": course_list(period=period),
+        "idle_courses": courses_without_sessions(period=period),
+        "statistics": training_statistics(period=period),
+        "can_manage": user_can_manage_training(request.user, period.partnership),
+    }
+    return render(request, "training/course_list.html", context)
+
+
+@login_required
+@require_GET
+def session_detail(request, partnership_slug, period_slug, reference):
+    period = _overseen_period(request, partnership_slug, period_slug)
+    session = session_get(period=period, reference=reference)
+    context = {
+        "partnership": period.partnership,
+        "period": period,
+        "session": session,
+        "bookings": session_bookings(session=session),
+        "can_manage": user_can_manage_training(request.user, period.partnership),
+    }
+    return render(request, "training/session_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, partnership_slug, period_slug, reference):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_training(request.user, period.partnership))
+    session = session_get(period=period, reference=reference)
+    queryset = session_bookings(session=session)
+    formset = AttendanceFormSet(request.POST or None, queryset=queryset)
+    if request.method == "POST" and formset.is_valid():
+        changes = [
+            AttendanceChange(
+                booking_id=f.instance.pk, status=f.cleaned_data["status"], completed=f.cleaned_data["completed"]
+            )
+            for f in formset.forms
+        ]
+        try:
+            changed = attendance_record(user=request.user, session=session, changes=changes)
+        except TrainingError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Attendance saved: {changed} booking{'s' if changed != 1 else ''} changed.")
+            return redirect("training:session", partnership_slug, period_slug, reference)
+    context = {"partnership": period.partnership, "period": period, "session": session, "formset": formset}
+    return render(request, "training/session_attendance.html", context)
+
+
+@login_required
+@require_GET
+def course_feedback(request, partnership_slug, period_slug, course_slug):
+    period = _overseen_period(request, partnership_slug, period_slug)
+    course = course_get(period=period, slug=course_slug)
+    context = {
+        "partnership": period.partnership,
+        "period": period,
+        "course": course,
+        "summary": course_feedback_summary(period=period, course=course),
+    }
+    return render(request, "training/course_feedback.html", context)
+
+
+@login_required
+@require_GET
+def agency_training(request, partnership_slug, period_slug, agency_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    agency = agency_for(request.user, partnership_slug, agency_slug)
+    require(user_can_view_agency_training(request.user, agency))
+    context = {
+        "partnership": period.partnership,
+        "period": period,
+        "agency": agency,
+        "bookings": agency_bookings(period=period, agency=agency),
+        "statistics": training_statistics(period=period, agency=agency),
+    }
+    return render(request, "training/agency_training.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def booking_import(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_training(request.user, period.partnership))
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            form.add_error(
+                "file",
+                f"The file is larger than {MAX_BYTES // 1024 // 1024} MB. Split it and upload the parts one at a time.",
+            )
+        else:
+            try:
+                job = booking_import_start(user=request.user, period=period, name=upload.name, raw=upload.read())
+            except TrainingError as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect("training:import_job", partnership_slug, period_slug, job.pk)
+    context = {
+        "partnership": period.partnership,
+        "period": period,
+        "form": form,
+        "columns": COLUMNS,
+        "jobs": ImportJob.objects.filter(period=period).order_by("-created_at")[:10],
+    }
+    return render(request, "training/booking_import.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_job(request, partnership_slug, period_slug, job_id):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_training(request.user, period.partnership))
+    job = get_object_or_404(ImportJob, period=period, pk=job_id)
+    job.period = period
+    if request.method == "POST":
+        try:
+            booking_import_confirm(user=request.user, job=job)
+        except TrainingError as error:
+            messages.error(request, str(error))
+        else:
+            job.refresh_from_db()
+            if job.status == ImportStatus.DONE:
+                messages.success(
+                    request,
+                    f"Imported: {job.new_rows} new bookings, {job.updated_rows} updated, "
+                    f"{job.unchanged_rows} unchanged.",
+                )
+        return redirect("training:import_job", partnership_slug, period_slug, job.pk)
+    context = {
+        "partnership": period.partnership,
+        "period": period,
+        "job": job,
+        "processed": import_progress(job=job),
+    }
+    return render(request, "training/import_job.html", context)
+
+
+@login_required
+@require_GET
+def booking_export(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_training(request.user, period.partnership))
+    file_format = request.GET.get("format", "csv")
+    if file_format not in EXPORT_TYPES:
+        messages.error(request, "Choose CSV or XLSX for the export.")
+        return redirect("training:courses", partnership_slug, period_slug)
+    dataset = BookingResource(period=period).export()
+    response = HttpResponse(dataset.export(file_format), content_type=EXPORT_TYPES[file_format])
+    filename = f"training-bookings-{period.partnership.slug}-{period.slug}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _managed_period(request, partnership_slug, period_slug):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_training(request.user, period.partnership))
+    return period
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request, partnership_slug, period_slug, course_slug=None):
+    period = _managed_period(request, partnership_slug, period_slug)
+    course = course_get(period=period, slug=course_slug) if course_slug else Course(partnership=period.partnership)
+    form = CourseForm(request.POST or None, instance=course, partnership=period.partnership)
+    if request.method == "POST" and form.is_valid():
+        course_save(user=request.user, course=form.instance, priorities=form.cleaned_data["priorities"])
+        messages.success(request, f"Course '{course.title}' saved.")
+        return redirect("training:courses", partnership_slug, period_slug)
+    context = {"partnership": period.partnership, "period": period, "form": form, "course": course}
+    return render(request, "training/course_form.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, partnership_slug, period_slug, reference=None):
+    period = _managed_period(request, partnership_slug, period_slug)
+    session = session_get(period=period, reference=reference) if reference else CourseSession(period=period)
+    form = SessionForm(request.POST or None, instance=session, period=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_save(user=request.user, session=form.instance)
+        except TrainingError as error:
+            form.add_error("course", str(error))
+        else:
+            messages.success(request, f"Session {session.reference} saved.")
+            return redirect("training:session", partnership_slug, period_slug, session.reference)
+    context = {"partnership": period.partnership, "period": period, "form": form, "session": session}
+    return render(request, "training/session_form.html", context, status=400 if form.errors else 200)
