@@ -49,6 +49,13 @@ def training_block(period) -> Block:
         return Block("training", "", available=False, message="The portal does not hold training figures yet.")
     figures = block(period=period)
     figures["chart_svg"] = svg_inline(figures.get("chart_svg", ""), prefix="training-chart")
+    statistics = figures["statistics"]
+    # The partnership's own children's courses lead, as in a yearly report; courses run
+    # jointly with the adults board follow with their own figures.
+    figures["groups"] = [
+        ("Children's safeguarding courses", statistics.children_only),
+        ("Courses run jointly with the adults board", statistics.joint),
+    ]
     return Block("training", "reports/blocks/training.html", {"training": figures})
 
 

@@ -27,6 +27,7 @@ from partnership.models import ReportingPeriod
 from partnership.permissions import roles_for, user_can_manage_partnership
 from reports.assembly import AssembledReport, report_assemble
 from reports.errors import InvalidInput, NotAllowed, ReportsError
+from reports.frozen import latest_number_set
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
 from reports.rendering import report_html, report_pdf
 from reports.services import audit_write
@@ -191,6 +192,7 @@ def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
             actor=user,
             reason=f"Version {number}: {version.change_note}",
         )
+        transaction.on_commit(lambda: latest_number_set(version))
         transaction.on_commit(lambda: _queue_pdf(version.pk))
     return version
 

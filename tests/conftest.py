@@ -77,11 +77,34 @@ def client_as(world):
 
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
-    """Uploaded and published files go to a fresh folder per test, never the project's media/."""
+    """Uploaded and published files go to a fresh folder per test, never the project's media/;
+    caches start empty, since each test's database reuses the same addresses."""
+    from django.core.cache import cache
+
+    from reports.frozen import frozen_cache_clear
+
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
+    frozen_cache_clear()
 
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests hash many passwords; a fast hasher keeps them quick (production keeps PBKDF2)."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Tasks run in-process, even when REDIS_URL points Celery at Redis, so each test sees its
+    task's effect at once. Tests marked real_celery keep the configured broker and start a
+    real worker (tests/config/test_celery.py, tests/reports/test_pdf_worker.py)."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("real_celery"):
+        yield app
+        return
+    saved = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager, app.conf.task_eager_propagates = True, True
+    yield app
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved

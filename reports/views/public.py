@@ -1,61 +1,61 @@
 """Public pages: published reports, readable without signing in.
 
-A version's HTML and PDF are served from the frozen files, never re-assembled. The
-bytes are immutable, so they are kept in a small in-process cache keyed by their sha256.
+A version's HTML and PDF are served from the frozen files, never re-assembled (see
+reports.frozen, whose middleware usually answers for the HTML before these views run).
+PDF bytes are immutable, so they are kept in a small in-process cache keyed by their sha256.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
+from django.core.files.storage import default_storage
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from partnership.models import Partnership, ReportingPeriod
+from reports.frozen import document_response
 from reports.models import PdfState, PublishedReport
-
-# The frozen document has inline styles, inline SVG and a data-URI logo, and nothing else.
-DOCUMENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 
 @lru_cache(maxsize=32)
 def _frozen_bytes(name: str, sha256: str) -> bytes:
     """The file's bytes; the sha256 in the key means a cached copy is always the right one."""
-    from django.core.files.storage import default_storage
-
     with default_storage.open(name, "rb") as handle:
         return handle.read()
 
 
-def _version(partnership_slug: str, period_slug: str, number: int | None) -> PublishedReport:
-    versions = PublishedReport.objects.filter(
-        period__partnership__slug=partnership_slug, period__slug=period_slug
-    ).select_related("period__partnership")
-    version = versions.filter(number=number).first() if number else versions.order_by("-number").first()
+def _version(partnership_slug: str, period_slug: str, number: int) -> PublishedReport:
+    version = (
+        PublishedReport.objects.filter(
+            period__partnership__slug=partnership_slug, period__slug=period_slug, number=number
+        )
+        .select_related("period__partnership")
+        .first()
+    )
     if version is None:
         raise Http404("No published report here.")
     return version
 
 
-def _document(version: PublishedReport, *, immutable: bool) -> HttpResponse:
-    data = _frozen_bytes(version.html.name, version.html_sha256)
-    response = HttpResponse(data, content_type="text/html; charset=utf-8")
-    response["ETag"] = f'"{version.html_sha256}"'
-    response["Content-Security-Policy"] = DOCUMENT_CSP
-    response["Cache-Control"] = "public, max-age=31536000, immutable" if immutable else "public, max-age=300"
+def _document(request, partnership_slug, period_slug, number):
+    # PublishedReportMiddleware usually answers first; this is the same answer without it.
+    response = document_response(request, partnership_slug, period_slug, number)
+    if response is None:
+        raise Http404("No published report here.")
     return response
 
 
 @require_GET
 def report_latest(request, partnership_slug, period_slug):
-    return _document(_version(partnership_slug, period_slug, None), immutable=False)
+    return _document(request, partnership_slug, period_slug, None)
 
 
 @require_GET
 def report_version(request, partnership_slug, period_slug, number):
-    return _document(_version(partnership_slug, period_slug, number), immutable=True)
+    return _document(request, partnership_slug, period_slug, number)
 
 
 @require_GET

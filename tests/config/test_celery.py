@@ -6,6 +6,7 @@ from django.conf import settings
 from config.celery import app, ping
 
 
+@pytest.mark.real_celery
 def test_tasks_run(celery_worker_or_eager):
     assert ping.delay().get(timeout=10) == "pong"
 
@@ -21,6 +22,7 @@ def celery_worker_or_eager():
         yield worker
 
 
+@pytest.mark.real_celery
 def test_broker_is_redis_when_redis_url_is_set():
     if settings.REDIS_URL:
         assert app.conf.broker_url.startswith("redis://")
