@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from agencies.models import Agency, FundingContribution, Representative
@@ -73,9 +74,18 @@ def partnership_demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> DemoRe
             {"agency": agencies[row["agency"]], "period": period},
             {"amount": Decimal(row["amount"]), "note": row.get("note", "")},
         )[1]
+    changes += _load_logo(partnership, data_dir / "logo.svg")
     result = DemoResult(partnership=partnership, period=period, changes=changes)
     _load_users(result, partnership, agencies, data["users"], password)
     return result
+
+
+def _load_logo(partnership, path: Path) -> int:
+    if partnership.logo or not path.exists():
+        return 0
+    partnership.logo.save(f"{partnership.slug}.svg", ContentFile(path.read_bytes()), save=False)
+    partnership.save(update_fields=["logo", "updated_at"])
+    return 1
 
 
 def _load_subgroups(partnership, period, rows) -> int:

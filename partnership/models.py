@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -10,7 +11,12 @@ class Partnership(TimeStampedModel):
     short_name = models.CharField(max_length=30, help_text="For example DSCPG.")
     slug = models.SlugField(max_length=60, unique=True)
     area = models.CharField(max_length=120, help_text="The local authority area it covers.")
-    logo = models.ImageField(upload_to="partnership-logos/", blank=True)
+    logo = models.FileField(
+        upload_to="partnership-logos/",
+        blank=True,
+        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg"])],
+        help_text="SVG, PNG or JPEG; shown on the published report's cover.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -41,6 +41,7 @@ class ReportEntry:
     owner: str
     kind: str
     state: str = ""
+    state_label: str = ""
     revision_id: int | None = None
     revision_number: int | None = None
     from_approved: bool = False
@@ -148,7 +149,7 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
     section = getattr(spec, "section", None)
     revision = None
     if section is not None:
-        entry.state = section.state
+        entry.state, entry.state_label = section.state, section.get_state_display()
         revision = section.approved_revision
         entry.from_approved = revision is not None
         if preview and section.state != SectionState.APPROVED and section.current_revision_id:

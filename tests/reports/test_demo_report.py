@@ -82,6 +82,12 @@ def test_key_figures_are_present(published):
     assert "<strong>45</strong> courses delivered" in html
 
 
+def test_cover_carries_the_partnership_name_and_logo(published):
+    _, html, _ = published
+    assert '<img class="cover__logo" src="data:image/svg+xml;base64,' in html
+    assert 'alt="Dudley Safeguarding Children Partnership Group logo"' in html
+
+
 def test_demo_pdf_is_made_and_the_command_says_where(published):
     version, _, output = published
     assert version.pdf_state == PdfState.READY

@@ -224,3 +224,59 @@ def test_publish_report_command_prints_paths_or_refuses(ready):
     call_command("publish_report", ready.partnership.slug, ready.period.slug, "--if-unpublished", stdout=again)
     assert "already published; nothing to do" in again.getvalue()
     assert PublishedReport.objects.count() == 1
+
+
+def report_url(world, name="reports:report"):
+    return reverse(name, args=[world.partnership.slug, world.period.slug])
+
+
+def test_statutory_leads_are_led_to_sign_off_from_home(ready, client_as):
+    assert "Read and sign off the 2019/20 report for Council" in client_as("lead_a").get("/").content.decode()
+    assert "sign off" not in client_as("contributor").get("/").content.decode()
+    assert (
+        "Preview, check and publish the assembled 2019/20 report"
+        in client_as("business_manager").get("/").content.decode()
+    )
+
+
+def test_sign_off_page_records_the_name_and_date(ready, client_as):
+    response = client_as("lead_b").post(
+        report_url(ready, "reports:report_sign_off"), {"signatory_name": "Chief Supt"}, follow=True
+    )
+    assert "Signed off for Police by Chief Supt." in response.content.decode()
+    assert "Signed off by Chief Supt on" in response.content.decode()
+
+
+def test_sign_off_page_with_no_name_shows_an_error_summary(ready, client_as):
+    response = client_as("lead_b").post(report_url(ready, "reports:report_sign_off"), {"signatory_name": ""})
+    assert response.status_code == 400
+    assert "There is a problem" in response.content.decode()
+
+
+def test_publish_page_lists_every_reason_and_writes_nothing(ready, client_as):
+    response = client_as("business_manager").post(report_url(ready, "reports:report_publish"), {"change_note": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "The report cannot be published yet" in html
+    assert "The health partner has not signed off this draft." in html
+    assert PublishedReport.objects.count() == 0
+
+
+def test_publish_page_publishes_and_progress_reports_the_pdf(ready, client_as, django_capture_on_commit_callbacks):
+    sign_all(ready)
+    manager = client_as("business_manager")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(report_url(ready, "reports:report_publish"), {"change_note": ""}, follow=True)
+    assert "Version 1 is published." in response.content.decode()
+    progress = manager.get(reverse("reports:pdf_progress", args=[ready.partnership.slug, ready.period.slug, 1])).json()
+    assert (progress["state"], progress["progress"], progress["step"]) == ("ready", 100, "Done")
+    assert progress["pages"] >= 3
+
+
+def test_preview_marks_unapproved_sections(world, client_as):
+    spec = add_spec(world.period, 1, "Council", owner=world.agency_a)
+    add_section(spec, world.users["lead_a"], content("Early draft"), approved=False)
+    html = client_as("scrutineer").get(report_url(world, "reports:report_preview")).content.decode()
+    assert "Preview, not published." in html
+    assert "Not approved: shown from revision 1 (submitted)." in html
+    assert "Early draft" in html
