@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
@@ -165,3 +166,8 @@ class Membership(TimeStampedModel):
     def __str__(self) -> str:
         where = self.agency.short_name if self.agency_id else self.partnership.short_name
         return f"{self.user} — {self.get_role_display()}, {where}"
+
+    def clean(self) -> None:
+        # A check constraint cannot look across tables, so the admin's full_clean guards this.
+        if self.agency_id and self.partnership_id and self.agency.partnership_id != self.partnership_id:
+            raise ValidationError({"agency": "Choose an agency of this partnership, or change the partnership."})

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from reports.models import AuditEntry, Challenge, Comment, ReminderSent, Section, SectionRevision, SectionSpec
+from reports.models import (
+    AuditEntry,
+    Challenge,
+    Comment,
+    PublishedReport,
+    ReminderSent,
+    Section,
+    SectionRevision,
+    SectionSpec,
+    SignOff,
+)
 
 
 @admin.register(SectionSpec)
@@ -20,6 +30,10 @@ class SectionAdmin(admin.ModelAdmin):
     list_select_related = ("spec__period",)
     readonly_fields = ("spec", "state", "current_revision", "approved_revision", "state_changed_at")
     autocomplete_fields = ("contributors",)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Deleting a section would take its revisions, comments and challenges with it.
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -66,3 +80,18 @@ class ChallengeAdmin(admin.ModelAdmin):
 @admin.register(ReminderSent)
 class ReminderSentAdmin(ReadOnlyAdmin):
     list_display = ("section", "kind", "created_at")
+
+
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyAdmin):
+    list_display = ("period", "statutory_role", "signatory_name", "signed_at")
+    list_filter = ("statutory_role",)
+    list_select_related = ("period__partnership",)
+
+
+@admin.register(PublishedReport)
+class PublishedReportAdmin(ReadOnlyAdmin):
+    """Published versions are frozen: a correction is a new version, published from the report page."""
+
+    list_display = ("period", "number", "published_at", "pdf_state")
+    list_select_related = ("period__partnership",)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 
 from agencies.models import StatutoryRole
@@ -125,3 +127,9 @@ class PublishedReport(models.Model):
 
     def versions_path(self) -> str:
         return reverse("public:partnership_reports", args=[self.period.partnership.slug])
+
+
+@receiver(pre_delete, sender=PublishedReport)
+def published_report_never_deleted(sender, instance, **kwargs):
+    """Covers QuerySet.delete() and cascades too, which skip the model's own delete()."""
+    raise ValueError("A published report cannot be deleted; publish a new version with a change note instead.")

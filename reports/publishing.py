@@ -212,8 +212,10 @@ def published_report_pdf_make(*, version_id: int) -> PublishedReport:
         html = handle.read()
     if hashlib.sha256(html).hexdigest() != version.html_sha256:
         raise ReportsError(f"Version {version.number}'s HTML no longer matches its sha256; refusing to make its PDF.")
-    rows = PublishedReport.objects.filter(pk=version_id)
-    rows.update(pdf_state=PdfState.RUNNING, pdf_progress=5, pdf_step="Starting", pdf_error="")
+    # Never touch a version whose PDF another worker has finished since the read above.
+    rows = PublishedReport.objects.filter(pk=version_id).exclude(pdf_state=PdfState.READY)
+    if not rows.update(pdf_state=PdfState.RUNNING, pdf_progress=5, pdf_step="Starting", pdf_error=""):
+        return PublishedReport.objects.select_related("period__partnership").get(pk=version_id)
 
     def progress(step: int, label: str) -> None:
         rows.update(pdf_progress=min(95, 5 + step * 13), pdf_step=label)
@@ -236,3 +238,19 @@ def published_report_pdf_failed(*, version_id: int, error: str) -> None:
     PublishedReport.objects.filter(pk=version_id).exclude(pdf_state=PdfState.READY).update(
         pdf_state=PdfState.FAILED, pdf_step="Failed", pdf_error=error[:2000]
     )
+
+
+def published_report_pdf_retry(*, user, version: PublishedReport) -> None:
+    """The business manager asks for a failed PDF to be made again; the frozen HTML is unchanged."""
+    if not user_can_manage_partnership(user, version.period.partnership):
+        raise NotAllowed("Only the business manager can ask for the PDF to be made again.")
+    with transaction.atomic():
+        changed = PublishedReport.objects.filter(pk=version.pk, pdf_state=PdfState.FAILED).update(
+            pdf_state=PdfState.PENDING, pdf_progress=0, pdf_step="", pdf_error=""
+        )
+        if not changed:
+            raise InvalidInput("Only a PDF that failed can be made again; this one has not failed.")
+        audit_write(
+            period=version.period, action="reports.report.pdf_retried", actor=user, reason=f"Version {version.number}"
+        )
+        transaction.on_commit(lambda: _queue_pdf(version.pk))

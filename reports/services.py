@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from partnership.models import ReportingPeriod
 from partnership.permissions import (
     section_roles,
     user_can_answer_challenge,
@@ -354,11 +355,18 @@ def _spec_validate(period, fields: dict, spec: SectionSpec | None = None) -> Non
         raise InvalidInput(errors)
 
 
+def _lock_outline(period) -> None:
+    """One change to a period's outline at a time: a double-clicked "add" or "copy" waits, then
+    finds the first one's work (positions and slugs stay unique without a database error)."""
+    ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+
+
 def spec_create(*, user, period, fields: dict) -> SectionSpec:
     """Add a section spec at the end of the outline, with its section if it has content."""
     _check_outline(user, period)
-    _spec_validate(period, fields)
     with transaction.atomic():
+        _lock_outline(period)
+        _spec_validate(period, fields)
         position = (SectionSpec.objects.filter(period=period).aggregate(m=Max("position"))["m"] or 0) + 1
         spec = SectionSpec.objects.create(
             period=period, position=position, **{name: fields.get(name) for name in SPEC_FIELDS if name in fields}
@@ -381,6 +389,11 @@ def spec_update(*, user, spec: SectionSpec, fields: dict) -> SectionSpec:
         if becomes_heading and section is not None:
             if section.current_revision_id is not None:
                 raise InvalidInput("This section already has writing, so it cannot become a chapter heading.")
+            if section.challenges.exists():
+                raise InvalidInput(
+                    "This section has challenges from the scrutineer, so it cannot become a chapter heading. "
+                    "Add a new heading above it instead."
+                )
             section.delete()
         for name in SPEC_FIELDS:
             if name in fields:
@@ -429,7 +442,8 @@ def outline_copy(*, user, source_period, target_period) -> int:
     if source_period.partnership_id != target_period.partnership_id or source_period.pk == target_period.pk:
         raise InvalidInput("Choose an earlier period of the same partnership to copy from.")
     with transaction.atomic():
-        if SectionSpec.objects.select_for_update().filter(period=target_period).exists():
+        _lock_outline(target_period)
+        if SectionSpec.objects.filter(period=target_period).exists():
             raise InvalidInput("This period already has an outline. Copying works only into an empty outline.")
         sources = list(SectionSpec.objects.filter(period=source_period).prefetch_related("priorities"))
         if not sources:

@@ -147,4 +147,7 @@ def published_report_pdf(self, version_id: int) -> str:
         if self.request.retries >= self.max_retries:
             published_report_pdf_failed(version_id=version_id, error="The PDF could not be written.")
         raise
+    except Exception as error:  # not retried: record it, so the page stops showing progress
+        published_report_pdf_failed(version_id=version_id, error=f"The PDF could not be made: {error}")
+        raise
     return version.pdf_sha256

@@ -21,6 +21,7 @@ urlpatterns = [
     path(PERIOD + "report/sign-off/", report.report_sign_off_view, name="report_sign_off"),
     path(PERIOD + "report/publish/", report.report_publish_view, name="report_publish"),
     path(PERIOD + "report/versions/<int:number>/progress/", report.pdf_progress, name="pdf_progress"),
+    path(PERIOD + "report/versions/<int:number>/retry-pdf/", report.pdf_retry, name="pdf_retry"),
     path(SECTION, sections.section_detail, name="section"),
     path(SECTION + "edit/", sections.section_edit, name="section_edit"),
     path(SECTION + "submit/", sections.section_submit, name="section_submit"),

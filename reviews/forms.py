@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.utils import timezone
 
 from reviews.models import STEP_FIELDS, ActionStatus, PracticeReview
 
@@ -29,6 +32,19 @@ class ActionUpdateForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, today: datetime.date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today or timezone.localdate()
+
+    def clean_completed_on(self):
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on is not None and completed_on > self.today:
+            raise forms.ValidationError(
+                f"The date completed cannot be in the future. Enter {self.today:%d/%m/%Y} or an earlier date, "
+                "or choose 'In progress' until the action is done."
+            )
+        return completed_on
 
     def clean(self):
         cleaned = super().clean()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
 from django.db import models
 from django.db.models import F, Q
@@ -54,6 +55,27 @@ STEP_ORDER = (
     ("published_on", "removal_due_on", "removal_after_published"),
 )
 START_FIELDS = ("became_aware_on", "decision_on", "commissioned_on")
+
+
+def _indirect_step_pairs() -> tuple[tuple[str, str], ...]:
+    """(earlier, later) steps that STEP_ORDER orders only through a step between them, which may be blank."""
+    follows: dict[str, list[str]] = {}
+    for earlier, later, _ in STEP_ORDER:
+        follows.setdefault(earlier, []).append(later)
+    pairs = []
+
+    def walk(start: str, step: str, depth: int) -> None:
+        for later in follows.get(step, []):
+            if depth:
+                pairs.append((start, later))
+            walk(start, later, depth + 1)
+
+    for name, _ in STEP_FIELDS:
+        walk(name, name, 0)
+    return tuple(pairs)
+
+
+INDIRECT_STEP_PAIRS = _indirect_step_pairs()
 
 
 def _not_before(earlier: str, later: str, name: str) -> models.CheckConstraint:
@@ -125,6 +147,18 @@ class PracticeReview(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+    def clean(self) -> None:
+        """Steps out of order across a blank step (the constraints compare neighbouring steps only)."""
+        super().clean()
+        labels = dict(STEP_FIELDS)
+        errors: dict[str, str] = {}
+        for earlier, later in INDIRECT_STEP_PAIRS:
+            first, second = getattr(self, earlier), getattr(self, later)
+            if first is not None and second is not None and second < first and later not in errors:
+                errors[later] = f"{labels[later]} cannot be before {labels[earlier].lower()}. Check both dates."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def themes(self) -> list[str]:

@@ -5,7 +5,7 @@ guidance allows, and where the guidance says so. Working days are England's (see
 reviews.clock). Sources:
 
 - WT2018: Working Together to Safeguard Children 2018 (HM Government), chapter 4,
-  "Improving child protection and welfare: learning and reviews".
+  "Improving child protection and safeguarding practice".
 - WT2023: Working Together to Safeguard Children 2023 (HM Government), chapter 5,
   "Learning from serious child safeguarding incidents".
 

@@ -92,7 +92,7 @@ def action_update(request, partnership_slug, action_id):
         "completion_evidence": action.completion_evidence,
         "impact_evidence": action.impact_evidence,
     }
-    form = ActionUpdateForm(request.POST or None, initial=initial)
+    form = ActionUpdateForm(request.POST or None, initial=initial, today=_today())
     if request.method == "POST" and form.is_valid():
         try:
             review_action_update(user=request.user, action=action, **form.cleaned_data)

@@ -6,6 +6,7 @@ database.
 
 from __future__ import annotations
 
+import csv
 import io
 import zipfile
 from dataclasses import dataclass
@@ -50,6 +51,11 @@ def dataset_read(*, raw: bytes, file_format: str) -> tablib.Dataset:
             "The file has no header row. The first row must name the columns: " + ", ".join(COLUMNS) + "."
         )
     missing = missing_columns(dataset.headers)
+    if missing and len(dataset.headers) == 1 and ";" in str(dataset.headers[0] or ""):
+        raise ImportFileError(
+            "The file's columns are separated by semicolons, not commas. In Excel use 'Save as' and choose "
+            "'CSV UTF-8 (comma delimited)', then upload that file."
+        )
     if missing:
         found = ", ".join(repr(str(h).strip()) for h in dataset.headers if str(h or "").strip())
         raise ImportFileError(
@@ -83,10 +89,38 @@ def _read_csv(raw: bytes) -> tablib.Dataset:
         raise ImportFileError("The file holds binary data, not CSV text. Upload the CSV or XLSX export itself.")
     try:
         return tablib.Dataset().load(text, format="csv")
-    except (tablib.InvalidDimensions, ValueError) as error:
+    except tablib.InvalidDimensions:
+        raise ImportFileError(_longer_row_message(text)) from None
+    except csv.Error as error:
+        if "field limit" in str(error):
+            raise ImportFileError(
+                "A cell in the file is far longer than any booking needs (over 131,072 characters). "
+                "Check the file is the attendee report, correct or remove that cell and upload it again."
+            ) from None
         raise ImportFileError(
             f"The CSV file could not be read ({error}). Export it again and upload the new file."
         ) from None
+    except ValueError as error:
+        raise ImportFileError(
+            f"The CSV file could not be read ({error}). Export it again and upload the new file."
+        ) from None
+
+
+def _longer_row_message(text: str) -> str:
+    """Which row has more cells than the header names (tablib refuses such a file without saying)."""
+    rows = (row for row in csv.reader(io.StringIO(text)) if row)  # tablib skips blank lines too
+    try:
+        width = len(next(rows, []))
+        for number, row in enumerate(rows, start=1):
+            if len(row) > width:
+                return (
+                    f"Row {number} has {len(row)} cells but the header row names only {width} columns. "
+                    "Remove the extra cells, or add a name for each column to the header row, "
+                    "then upload the file again."
+                )
+    except csv.Error:
+        pass
+    return "A row has more cells than the header row has columns. Correct the file and upload it again."
 
 
 def _read_xlsx(raw: bytes) -> tablib.Dataset:

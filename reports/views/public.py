@@ -79,7 +79,10 @@ def partnership_reports(request, partnership_slug):
     versions = Prefetch("published_reports", queryset=PublishedReport.objects.order_by("-number"))
     periods = [
         p
-        for p in ReportingPeriod.objects.filter(partnership=partnership).order_by("-start").prefetch_related(versions)
+        for p in ReportingPeriod.objects.filter(partnership=partnership)
+        .select_related("partnership")
+        .order_by("-start")
+        .prefetch_related(versions)
         if p.published_reports.all()
     ]
     return render(request, "reports/public/partnership_reports.html", {"partnership": partnership, "periods": periods})

@@ -14,7 +14,14 @@ from partnership.access import period_for, require
 from partnership.permissions import user_can_manage_partnership, user_can_preview_report, user_can_sign_off_report
 from reports.errors import ReportsError
 from reports.models import PublishedReport
-from reports.publishing import PublishRefused, report_publish, report_readiness, report_sign_off, statutory_agency_for
+from reports.publishing import (
+    PublishRefused,
+    published_report_pdf_retry,
+    report_publish,
+    report_readiness,
+    report_sign_off,
+    statutory_agency_for,
+)
 from reports.rendering import report_html
 from reports.views.common import post_only
 
@@ -38,6 +45,8 @@ class PublishForm(forms.Form):
 def _report_context(request, period, sign_off_form=None, publish_form=None, refused=None) -> dict:
     readiness = report_readiness(period=period)
     versions = list(PublishedReport.objects.filter(period=period).select_related("published_by").order_by("-number"))
+    for version in versions:
+        version.period = period  # their links need the period and partnership: no query per version
     statutory_agency = statutory_agency_for(request.user, period)
     return {
         "partnership": period.partnership,
@@ -131,3 +140,21 @@ def pdf_progress(request, partnership_slug, period_slug, number):
             "pages": version.pdf_pages,
         }  # fmt: skip
     )
+
+
+@login_required
+def pdf_retry(request, partnership_slug, period_slug, number):
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_manage_partnership(request.user, period.partnership))
+    if refusal := post_only(request):
+        return refusal
+    version = get_object_or_404(
+        PublishedReport.objects.select_related("period__partnership"), period=period, number=number
+    )
+    try:
+        published_report_pdf_retry(user=request.user, version=version)
+    except ReportsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"The PDF of version {number} is being made again.")
+    return redirect("reports:report", partnership_slug, period_slug)

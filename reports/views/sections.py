@@ -152,8 +152,13 @@ def section_approve(request, partnership_slug, period_slug, section_slug):
     require(user_can_review_section(request.user, section))
     if refused := post_only(request):
         return refused
-    number = request.POST.get("revision")
-    number = int(number) if number and number.isdigit() else None
+    given = request.POST.get("revision", "")
+    number = _number(given)
+    if given and number is None:
+        messages.error(
+            request, "There is no such revision to approve. Open the section again and approve the revision shown."
+        )
+        return to_section(section)
     return _act(
         request,
         section,
@@ -182,11 +187,10 @@ def comment_add(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
     if refused := post_only(request):
         return refused
-    number = _number(request.POST.get("revision"))
+    given = request.POST.get("revision", "")
+    number = _number(given)
     revision = (
-        SectionRevision.objects.filter(section=section, number=number).first()
-        if number is not None
-        else section.current_revision
+        SectionRevision.objects.filter(section=section, number=number).first() if given else section.current_revision
     )
     if revision is None:
         messages.error(request, "There is no such revision to comment on. Choose one from the section's history.")
@@ -298,7 +302,9 @@ def section_history_view(request, partnership_slug, period_slug, section_slug):
 
 
 def _number(value) -> int | None:
-    return int(value) if value and str(value).isdigit() else None
+    """A revision number from a form or query string, or None: only ASCII digits, short enough for the database."""
+    value = str(value or "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 9 else None
 
 
 @login_required

@@ -63,3 +63,13 @@ def test_a_user_may_hold_several_roles_but_not_the_same_one_twice():
     assert refused(
         lambda: Membership.objects.create(user=user, partnership=partnership, role=Role.AGENCY_LEAD, agency=agency)
     )
+
+
+def test_an_agency_role_must_be_in_an_agency_of_the_same_partnership():
+    from django.core.exceptions import ValidationError
+
+    agency = AgencyFactory()
+    other = PartnershipFactory()
+    membership = Membership(user=UserFactory(), partnership=other, role=Role.AGENCY_LEAD, agency=agency)
+    with pytest.raises(ValidationError, match="Choose an agency of this partnership"):
+        membership.full_clean()

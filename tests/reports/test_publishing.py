@@ -12,7 +12,7 @@ from django.urls import reverse
 from agencies.models import AgencyKind, StatutoryRole
 from reports.checklist import statutory_checklist
 from reports.errors import InvalidInput, NotAllowed
-from reports.models import Challenge, PdfState, PublishedReport, Section
+from reports.models import Challenge, PdfState, PublishedReport, Section, SignOff
 from reports.publishing import PublishRefused, report_publish, report_readiness, report_sign_off
 from reports.services import section_approve, section_save, section_submit
 from tests.factories import AgencyFactory, Role, UserFactory, grant
@@ -280,3 +280,176 @@ def test_preview_marks_unapproved_sections(world, client_as):
     assert "Preview, not published." in html
     assert "Not approved: shown from revision 1 (submitted)." in html
     assert "Early draft" in html
+
+
+# Admin -----------------------------------------------------------------------------------
+
+
+def test_admin_lists_published_reports_and_sign_offs_for_a_superuser(ready, publish, client):
+
+    sign_all(ready)
+    publish(user=ready.users["business_manager"], period=ready.period)
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    for model in ("publishedreport", "signoff"):
+        assert client.get(reverse(f"admin:reports_{model}_changelist")).status_code == 200
+    version = PublishedReport.objects.get()
+    change = client.get(reverse("admin:reports_publishedreport_change", args=[version.pk]))
+    assert change.status_code == 200 and b'name="_save"' not in change.content
+    assert client.post(reverse("admin:reports_publishedreport_delete", args=[version.pk])).status_code == 403
+    assert PublishedReport.objects.count() == 1 and SignOff.objects.count() == 3
+
+
+# The PDF task -------------------------------------------------------------------------------
+
+
+def test_a_pdf_that_cannot_be_made_is_marked_failed_not_left_running(ready, monkeypatch, client_as):
+    from reports import publishing
+    from reports.publishing import report_publish
+    from reports.tasks import published_report_pdf
+
+    sign_all(ready)
+    version = report_publish(user=ready.users["business_manager"], period=ready.period)
+
+    def broken(html, *, progress=None):
+        progress(2, "Laying out pages")
+        raise ValueError("no usable font")
+
+    monkeypatch.setattr(publishing, "report_pdf", broken)
+    with pytest.raises(ValueError):
+        published_report_pdf.delay(version.pk)
+    version.refresh_from_db()
+    assert (version.pdf_state, version.pdf_step, version.pdf_error) == (
+        PdfState.FAILED,
+        "Failed",
+        "The PDF could not be made: no usable font",
+    )
+    progress = client_as("business_manager").get(reverse("reports:pdf_progress", args=["tsp", "2019-20", 1])).json()
+    assert progress["state"] == "failed"
+    public = Client().get(version.pdf_path())
+    assert public.status_code == 404
+    assert "could not be made" in public.content.decode() and "being prepared" not in public.content.decode()
+
+
+def test_a_second_worker_never_rewrites_a_pdf_another_worker_finished(ready, publish, monkeypatch):
+    """Worker 1 reads the version as pending; worker 2 finishes the PDF; worker 1 must then change nothing."""
+    from reports.publishing import published_report_pdf_make, report_publish
+
+    sign_all(ready)
+    version = report_publish(user=ready.users["business_manager"], period=ready.period)
+    real_open = default_storage.open
+    finished = {}
+
+    def open_after_another_worker_finishes(name, mode="rb"):
+        if not finished:
+            finished["started"] = True
+            finished["version"] = published_report_pdf_make(version_id=version.pk)
+        return real_open(name, mode)
+
+    monkeypatch.setattr(default_storage, "open", open_after_another_worker_finishes)
+    published_report_pdf_make(version_id=version.pk)
+    monkeypatch.undo()
+    other = finished["version"]
+    version.refresh_from_db()
+    assert (version.pdf_state, version.pdf.name, version.pdf_sha256) == (
+        PdfState.READY,
+        other.pdf.name,
+        other.pdf_sha256,
+    )
+    folder = version.pdf.name.rsplit("/", 1)[0]
+    assert sorted(f for f in default_storage.listdir(folder)[1] if f.endswith(".pdf")) == ["v1.pdf"]
+
+
+def test_report_page_queries_do_not_grow_with_versions(ready, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sign_all(ready)
+    manager = ready.users["business_manager"]
+    client = client_as("business_manager")
+    page = reverse("reports:report", args=["tsp", "2019-20"])
+    listing = reverse("public:partnership_reports", args=["tsp"])
+    counts = []
+    for number in (1, 2, 3, 4):
+        report_publish(user=manager, period=ready.period, change_note=f"Correction {number}.")
+        if number in (2, 4):
+            with CaptureQueriesContext(connection) as private:
+                assert client.get(page).status_code == 200
+            with CaptureQueriesContext(connection) as public:
+                assert Client().get(listing).status_code == 200
+            counts.append((len(private), len(public)))
+    assert counts[0] == counts[1]
+
+
+def test_public_listing_queries_do_not_grow_with_periods(world):
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from tests.factories import PeriodFactory
+
+    def published(period):
+        PublishedReport.objects.create(
+            period=period, number=1, published_by=world.users["business_manager"], published_at=timezone.now(),
+            change_note="First published version.", manifest=[], html=f"reports/{period.slug}.html",
+            html_sha256="a" * 64, pdf=f"reports/{period.slug}.pdf", pdf_sha256="b" * 64, pdf_pages=3,
+            pdf_state=PdfState.READY,
+        )  # fmt: skip
+
+    listing = reverse("public:partnership_reports", args=["tsp"])
+    published(world.period)
+    counts = []
+    for year in (2020, 2021, 2022):
+        period = PeriodFactory(
+            partnership=world.partnership, label=f"{year}/{year % 100 + 1}", slug=f"{year}-{year % 100 + 1}",
+            start=datetime.date(year, 4, 1), end=datetime.date(year + 1, 3, 31),
+            submission_deadline=datetime.date(year + 1, 9, 30),
+        )  # fmt: skip
+        published(period)
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().get(listing)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    assert response.content.decode().count("download it as a PDF") == 4
+    assert counts[0] == counts[-1]
+
+
+def test_queryset_delete_cannot_remove_a_published_version(ready, publish):
+    sign_all(ready)
+    publish(user=ready.users["business_manager"], period=ready.period)
+    from django.db import transaction
+
+    with pytest.raises(ValueError, match="cannot be deleted"), transaction.atomic():
+        PublishedReport.objects.all().delete()
+    assert PublishedReport.objects.count() == 1
+
+
+def test_a_failed_pdf_can_be_made_again_by_the_business_manager(
+    ready, publish, client_as, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import publishing
+
+    sign_all(ready)
+
+    def broken(html, progress=None):
+        raise RuntimeError("fonts missing")
+
+    monkeypatch.setattr(publishing, "report_pdf", broken)
+    with pytest.raises(RuntimeError):
+        publish(user=ready.users["business_manager"], period=ready.period)
+    version = PublishedReport.objects.get()
+    assert (version.pdf_state, version.pdf_error) == ("failed", "The PDF could not be made: fonts missing")
+    page = client_as("business_manager").get(report_url(ready)).content.decode()
+    assert "The PDF could not be made: fonts missing" in page and "Make the PDF again" in page
+
+    monkeypatch.undo()
+    retry = reverse("reports:pdf_retry", args=[ready.partnership.slug, ready.period.slug, 1])
+    assert client_as("scrutineer").post(retry).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as("business_manager").post(retry, follow=True)
+    assert "The PDF of version 1 is being made again." in response.content.decode()
+    version.refresh_from_db()
+    assert version.pdf_state == PdfState.READY and version.pdf_sha256
+    again = client_as("business_manager").post(retry, follow=True)
+    assert "Only a PDF that failed can be made again" in again.content.decode()

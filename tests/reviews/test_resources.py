@@ -133,3 +133,17 @@ def test_admin_import_needs_the_import_permission(db, client, model):
     assert client.get(address).status_code == 403
     staff.user_permissions.add(Permission.objects.get(codename=f"import_{model}"))
     assert client.get(address).status_code == 200
+
+
+def test_reviews_import_refuses_steps_out_of_order_across_a_blank_step(world):
+    result = _import(
+        PracticeReviewResource(),
+        [*REVIEW_HEADERS, "rapid_review_sent_on"],
+        [["tsp", "RR-3", "Child L", "rapid_review", "scoping", "2020-01-06", "", "2020-01-02"]],
+    )
+    assert result.has_validation_errors()
+    assert _errors(result) == [
+        "Rapid review sent to the national panel cannot be before partnership became aware of the incident. "
+        "Check both dates."
+    ]
+    assert not PracticeReview.objects.filter(reference="RR-3").exists()

@@ -158,6 +158,22 @@ def test_completing_without_evidence_is_refused_with_a_message(data, client_as):
     assert not ActionUpdate.objects.exists()
 
 
+def test_completion_date_in_the_future_is_refused_with_a_message(data, client_as):
+    response = client_as("lead_a").post(
+        url("action_update", data, action_id=data.own.pk),
+        {"status": "completed", "completed_on": "2020-01-02", "completion_evidence": "Audit report"},
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert (
+        "The date completed cannot be in the future. Enter 31/12/2019 or an earlier date, "
+        "or choose &#x27;In progress&#x27; until the action is done."
+    ) in content
+    assert ReviewAction.objects.get(pk=data.own.pk).status == "not_started"
+    assert not ActionUpdate.objects.exists()
+
+
 def test_unknown_status_is_refused(data, client_as):
     response = client_as("lead_a").post(url("action_update", data, action_id=data.own.pk), {"status": "overdue"})
     assert response.status_code == 200
@@ -241,6 +257,16 @@ def test_review_dates_out_of_order_are_refused_with_a_message(data, client_as):
         "Serious incident notification sent to the national panel cannot be before partnership became aware "
         "of the incident. Check both dates."
     ) in response.content.decode()
+    assert not data.partnership.practice_reviews.filter(reference="CSPR-9").exists()
+
+
+def test_review_dates_out_of_order_across_a_blank_step_are_refused_with_a_message(data, client_as):
+    form = {**REVIEW_FORM, "decision_on": "2020-03-02", "published_on": "2020-02-03"}  # not completed yet
+    response = client_as("business_manager").post(url("create", data), form)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Review published cannot be before decision to hold a local review. Check both dates." in content
     assert not data.partnership.practice_reviews.filter(reference="CSPR-9").exists()
 
 

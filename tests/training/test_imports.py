@@ -178,6 +178,10 @@ FILE_ERRORS = {
     "header_only.csv": "The file has a header row but no bookings under it. Check you exported the right event.",
     "not_a_workbook.xlsx": "The file could not be opened as an Excel workbook.",
     "huge.csv": "The file has 1,001 bookings; the most one import takes is 1,000. Split it into smaller files",
+    "semicolons.csv": "The file's columns are separated by semicolons, not commas. In Excel use 'Save as' and "
+    "choose 'CSV UTF-8 (comma delimited)', then upload that file.",
+    "extra_cells.csv": "Row 2 has 9 cells but the header row names only 7 columns. Remove the extra cells, or add a "
+    "name for each column to the header row, then upload the file again.",
 }
 
 
@@ -187,6 +191,19 @@ def test_unreadable_files_are_refused_with_a_message_and_nothing_kept(sessions, 
     with pytest.raises(TrainingError) as caught:
         upload(sessions, BAD / name)
     assert FILE_ERRORS[name] in str(caught.value)
+    assert ImportJob.objects.count() == 0
+    assert Booking.objects.count() == 0
+
+
+def test_a_cell_longer_than_the_csv_field_limit_is_refused_with_a_message(sessions):
+    header = "Event ID,Event Date,Delegate Name,Email,Organisation,Booking Status\n"
+    raw = (header + "EV-1,01/10/2019," + "x" * 140_000 + ",ann@example.org,Council,Attended\n").encode()
+    with pytest.raises(TrainingError) as caught:
+        upload(sessions, GOOD, name="long.csv", raw=raw)
+    assert str(caught.value) == (
+        "A cell in the file is far longer than any booking needs (over 131,072 characters). "
+        "Check the file is the attendee report, correct or remove that cell and upload it again."
+    )
     assert ImportJob.objects.count() == 0
     assert Booking.objects.count() == 0
 

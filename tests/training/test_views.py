@@ -216,6 +216,17 @@ def test_import_of_a_bad_file_shows_the_problem_on_the_page(programme, client_as
     assert "The file is empty. Export the attendee report again and upload the new file." in page
 
 
+def test_import_of_a_csv_with_an_overlong_cell_shows_the_problem_not_a_server_error(programme, client_as):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    raw = b"Event ID,Event Date,Delegate Name,Email,Organisation,Booking Status\nev-1,01/10/2019," + b"x" * 140_000
+    upload = SimpleUploadedFile("bookings.csv", raw + b",ann@example.org,Council,Attended\n")
+    response = client_as("business_manager").post(url(programme, "training:import"), {"file": upload})
+    assert response.status_code == 400
+    assert "A cell in the file is far longer than any booking needs" in response.content.decode()
+    assert Booking.objects.count() == 4
+
+
 def test_import_of_a_file_with_the_wrong_name_shows_the_problem(programme, client_as):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
