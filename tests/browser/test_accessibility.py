@@ -166,3 +166,13 @@ def test_published_report_reads_well_for_everyone(page, live_server, world):
     response = public.request.get(live_server.url + version.pdf_path())
     assert response.headers["content-type"] == "application/pdf"
     public.context.close()
+
+
+def test_error_pages_have_no_axe_violations(page, live_server, world):
+    sign_in(page, live_server.url, world.users["lead_a"].username, PASSWORD)
+    page.goto(f"{live_server.url}/p/no-such-partnership/")
+    assert "Page not found" in page.content()
+    assert axe_violations(page) == []
+    page.goto(live_server.url + reverse("agencies:funding", kwargs=fill(REPORTS_PERIOD, world)))
+    assert "You cannot do this" in page.content()
+    assert axe_violations(page) == []
