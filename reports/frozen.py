@@ -62,7 +62,8 @@ def latest_number(partnership_slug: str, period_slug: str) -> int | None:
             .first()
         )
         if number is not None:
-            cache.set(key, number, LATEST_TTL)
+            # add, not set: if a publication set a newer number meanwhile, keep that one.
+            cache.add(key, number, LATEST_TTL)
     return number
 
 
