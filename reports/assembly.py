@@ -111,19 +111,35 @@ def outline_for_assembly(period):
     )
 
 
+def heading_numbers(specs) -> list[str]:
+    """The printed number of each spec in outline order: chapters 1, 2; sections 2.1, 2.2."""
+    numbers, chapter, section = [], 0, 0
+    for spec in specs:
+        if spec.level == 1:
+            chapter, section = chapter + 1, 0
+            numbers.append(str(chapter))
+        else:
+            section += 1
+            numbers.append(f"{max(chapter, 1)}.{section}")
+    return numbers
+
+
+def unapproved_specs(specs) -> list:
+    """The content specs whose section is not approved in its current state."""
+    unapproved = []
+    for spec in specs:
+        section = getattr(spec, "section", None)
+        if spec.kind != "heading" and (section is None or section.state != SectionState.APPROVED):
+            unapproved.append(spec)
+    return unapproved
+
+
 def report_assemble(*, period, preview: bool) -> AssembledReport:
     """The report for a period; with preview, unapproved sections come from their latest revision."""
     specs = list(outline_for_assembly(period))
     entries = []
-    chapter = section = 0
     blocks: dict[str, Block] = {}
-    for spec in specs:
-        if spec.level == 1:
-            chapter, section = chapter + 1, 0
-            number = str(chapter)
-        else:
-            section += 1
-            number = f"{max(chapter, 1)}.{section}"
+    for number, spec in zip(heading_numbers(specs), specs, strict=True):
         entry = ReportEntry(
             number=number,
             anchor=f"section-{number.replace('.', '-')}-{slugify(spec.title)[:40]}",

@@ -25,7 +25,14 @@ from django.utils import timezone
 from agencies.models import Agency, StatutoryRole
 from partnership.models import ReportingPeriod
 from partnership.permissions import roles_for, user_can_manage_partnership
-from reports.assembly import AssembledReport, report_assemble
+from reports.assembly import (
+    ChecklistItem,
+    checklist_evaluate,
+    heading_numbers,
+    outline_for_assembly,
+    report_assemble,
+    unapproved_specs,
+)
 from reports.errors import InvalidInput, NotAllowed, ReportsError
 from reports.frozen import latest_number_set
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
@@ -82,7 +89,7 @@ def signoff_statuses(period, fingerprint: str | None = None) -> list[SignOffStat
 
 @dataclass
 class Readiness:
-    report: AssembledReport
+    checklist: list[ChecklistItem]
     reasons: list[str]
     signoffs: list[SignOffStatus]
     open_challenges: int
@@ -94,11 +101,13 @@ class Readiness:
 
 
 def report_readiness(*, period) -> Readiness:
-    """Everything that stands between the draft and publishing, in words a business manager can act on."""
-    report = report_assemble(period=period, preview=True)
-    reasons = []
-    for entry in report.unapproved:
-        reasons.append(f"Section {entry.number} '{entry.title}' is not approved.")
+    """Everything that stands between the draft and publishing, in words a business manager can act on.
+
+    Reads the outline and states only (one query); it renders nothing, so the report page stays quick.
+    """
+    specs = list(outline_for_assembly(period))
+    numbers = dict(zip((spec.pk for spec in specs), heading_numbers(specs), strict=True))
+    reasons = [f"Section {numbers[spec.pk]} '{spec.title}' is not approved." for spec in unapproved_specs(specs)]
     open_challenges = (
         Challenge.objects.filter(section__spec__period=period).exclude(state=ChallengeState.CLOSED).count()
     )
@@ -107,14 +116,15 @@ def report_readiness(*, period) -> Readiness:
             f"{open_challenges} challenge{'s' if open_challenges != 1 else ''} from the scrutineer "
             f"{'is' if open_challenges == 1 else 'are'} still open."
         )
-    for item in report.checklist_gaps:
+    checklist = checklist_evaluate(specs)
+    for item in (item for item in checklist if not item.met):
         reasons.append(f"No approved section evidences '{item.title}'.")
     fingerprint = draft_fingerprint(period)
     statuses = signoff_statuses(period, fingerprint)
     for status in statuses:
         if status.current is None:
             reasons.append(f"The {status.label.lower()} partner has not signed off this draft.")
-    return Readiness(report, reasons, statuses, open_challenges, fingerprint)
+    return Readiness(checklist, reasons, statuses, open_challenges, fingerprint)
 
 
 def statutory_agency_for(user, period) -> Agency | None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from partnership.access import period_for, require
 from partnership.permissions import user_can_manage_partnership, user_can_preview_report, user_can_sign_off_report
+from reports.assembly import report_assemble
 from reports.errors import ReportsError
 from reports.models import PublishedReport
 from reports.publishing import (
@@ -74,8 +75,7 @@ def report_status(request, partnership_slug, period_slug):
 def report_preview(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_preview_report(request.user, period))
-    readiness = report_readiness(period=period)
-    return HttpResponse(report_html(readiness.report))
+    return HttpResponse(report_html(report_assemble(period=period, preview=True)))
 
 
 @login_required

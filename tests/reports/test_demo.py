@@ -86,7 +86,6 @@ def test_unknown_theme_is_a_clear_error(world, data_dir):
         reports_demo_load(partnership=world.partnership, period=world.period, data_dir=data_dir)
 
 
-@pytest.mark.skipif(not (DEMO_DIR / "outline.yaml").exists(), reason="demo outline not written yet")
 def test_the_real_demo_loads_all_approved_with_history(db):
     result = partnership_demo_load(password="demo-password-for-tests")
     changes = reports_demo_load(partnership=result.partnership, period=result.period, data_dir=DEMO_DIR)
