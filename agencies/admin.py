@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 
 from agencies.models import Agency, FundingContribution, Representative
 from agencies.resources import AgencyResource, FundingContributionResource, RepresentativeResource
+from partnership.admin_audit import AuditedImportExportAdmin
 
 
 class RepresentativeInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class RepresentativeInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(ImportExportModelAdmin):
+class AgencyAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):
     resource_classes = [AgencyResource]
     list_display = ("name", "short_name", "kind", "statutory_role", "partnership")
     list_filter = ("partnership", "kind")
@@ -21,7 +22,7 @@ class AgencyAdmin(ImportExportModelAdmin):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(ImportExportModelAdmin):
+class RepresentativeAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):
     resource_classes = [RepresentativeResource]
     list_display = ("role_title", "agency", "name", "position")
     list_filter = ("agency__partnership",)
@@ -30,7 +31,7 @@ class RepresentativeAdmin(ImportExportModelAdmin):
 
 
 @admin.register(FundingContribution)
-class FundingContributionAdmin(ImportExportModelAdmin):
+class FundingContributionAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):
     resource_classes = [FundingContributionResource]
     list_display = ("agency", "period", "amount", "note")
     list_filter = ("period__partnership", "period")

@@ -2,10 +2,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agencies.access import agency_for
+from agencies.permissions import user_can_view_agency_people, user_can_view_funding
 from agencies.selectors import agency_list, funding_for_period
-from partnership.access import agency_for, partnership_for, period_for, require
-from partnership.models import Membership
-from partnership.permissions import user_can_view_agency_people, user_can_view_funding
+from partnership.access import partnership_for, period_for, require
 
 
 @login_required
@@ -20,14 +20,11 @@ def agency_index(request, partnership_slug):
 @require_GET
 def agency_detail(request, partnership_slug, agency_slug):
     agency = agency_for(request.user, partnership_slug, agency_slug)
-    people = None
-    if user_can_view_agency_people(request.user, agency):
-        people = Membership.objects.filter(agency=agency).select_related("user").order_by("role", "user__username")
     context = {
         "partnership": agency.partnership,
         "agency": agency,
         "representatives": agency.representatives.all(),
-        "people": people,
+        "can_view_people": user_can_view_agency_people(request.user, agency),
     }
     return render(request, "agencies/agency_detail.html", context)
 

@@ -95,7 +95,8 @@ def build_synthetic():
     from django.contrib.auth import get_user_model
 
     from agencies.models import Agency, AgencyKind, FundingContribution, Representative, StatutoryRole
-    from partnership.models import Membership, Partnership, ReportingPeriod, Role
+    from partnership.models import Partnership, ReportingPeriod
+    from people.models import Membership, Role
     from reports.checklist import statutory_checklist
     from reports.models import Section, SectionRevision, SectionSpec, SectionState
     from reports.publishing import report_sign_off

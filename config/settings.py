@@ -40,11 +40,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    # The portal's apps, from the ground floor up (import-linter checks the layers).
     "partnership",
     "agencies",
-    "reports",
+    "people",
     "training",
     "reviews",
+    "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -58,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "partnership.middleware.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -113,8 +117,8 @@ AUTHENTICATION_BACKENDS = [
 # Accounts: sign-in by username or email; nobody signs themselves up, the business
 # manager or an administrator creates accounts. Failed logins are rate limited per IP
 # and per account (django-allauth keeps the counters in the cache).
-ACCOUNT_ADAPTER = "partnership.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "partnership.forms.LoginForm"}
+ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "people.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

@@ -2,17 +2,18 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from partnership import views as partnership_views
+from reports.views.home import home
 
 admin.site.site_header = "Safeguarding partnership portal: administration"
 admin.site.site_title = "Portal administration"
 
 urlpatterns = [
-    path("", partnership_views.home, name="home"),
+    path("", home, name="home"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("partnership.urls")),
     path("", include("agencies.urls")),
+    path("", include("people.urls")),
     path("", include("reports.urls")),
     path("", include("reports.urls_public")),
     path("", include("reviews.urls")),

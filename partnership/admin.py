@@ -1,22 +1,23 @@
 from django.contrib import admin
 
-from partnership.models import Membership, Partnership, Priority, ReportingPeriod, Subgroup, SubgroupMeetings
+from partnership.admin_audit import AuditedAdmin, ReadOnlyAdmin
+from partnership.models import AuditEntry, Partnership, Priority, ReportingPeriod, Subgroup, SubgroupMeetings
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(AuditedAdmin):
     list_display = ("name", "short_name", "area")
     prepopulated_fields = {"slug": ("short_name",)}
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(AuditedAdmin):
     list_display = ("label", "partnership", "start", "end", "submission_deadline")
     list_filter = ("partnership",)
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(AuditedAdmin):
     list_display = ("position", "title", "partnership")
     list_filter = ("partnership",)
 
@@ -27,16 +28,15 @@ class SubgroupMeetingsInline(admin.TabularInline):
 
 
 @admin.register(Subgroup)
-class SubgroupAdmin(admin.ModelAdmin):
+class SubgroupAdmin(AuditedAdmin):
     list_display = ("name", "chair", "partnership")
     list_filter = ("partnership",)
     inlines = [SubgroupMeetingsInline]
 
 
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "agency", "partnership")
-    list_filter = ("partnership", "role")
-    list_select_related = ("user", "agency", "partnership")
-    search_fields = ("user__username", "user__email", "agency__name")
-    autocomplete_fields = ("user",)
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "code", "actor_label", "target_label", "partnership")
+    list_filter = ("partnership", "code")
+    list_select_related = ("partnership",)
+    search_fields = ("code", "target_label", "actor_label")

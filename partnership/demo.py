@@ -1,33 +1,15 @@
-"""Load the demo partnership from the YAML files under demo/."""
+"""Load a demo partnership, its period, priorities and subgroups from partnership.yaml (format: demo/README.md)."""
 
 from __future__ import annotations
 
 import datetime
-import secrets
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.db import transaction
 
-from agencies.models import Agency, FundingContribution, Representative
 from lib.upsert import upsert
-from partnership.models import Membership, Partnership, Priority, ReportingPeriod, Role, Subgroup, SubgroupMeetings
-
-DEMO_DIR = settings.BASE_DIR / "demo" / "dudley-2019-20"
-
-
-@dataclass
-class DemoResult:
-    partnership: Partnership
-    period: ReportingPeriod
-    created_users: list[str] = field(default_factory=list)
-    existing_users: list[str] = field(default_factory=list)
-    changes: int = 0
+from partnership.models import Partnership, Priority, ReportingPeriod, Subgroup, SubgroupMeetings
 
 
 def read_yaml(path: Path):
@@ -35,15 +17,8 @@ def read_yaml(path: Path):
         return yaml.safe_load(handle)
 
 
-def demo_password_generate() -> str:
-    """A password that passes the portal's validators."""
-    return "demo-" + secrets.token_urlsafe(12)
-
-
-@transaction.atomic
-def partnership_demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> DemoResult:
-    """Create or bring up to date the demo partnership, its agencies, funding and users."""
-    data = read_yaml(data_dir / "partnership.yaml")
+def partnership_demo_load(*, data: dict, data_dir: Path) -> tuple[Partnership, ReportingPeriod, int]:
+    """Create or bring up to date the partnership, its period, priorities, subgroups and logo."""
     changes = 0
     partnership, changed = upsert(
         Partnership, {"slug": data["partnership"]["slug"]}, _without(data["partnership"], "slug")
@@ -66,18 +41,8 @@ def partnership_demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> DemoRe
     for position, title in enumerate(data["priorities"], start=1):
         changes += upsert(Priority, {"partnership": partnership, "position": position}, {"title": title})[1]
     changes += _load_subgroups(partnership, period, data["subgroups"])
-    agencies, agency_changes = _load_agencies(partnership, data["agencies"])
-    changes += agency_changes
-    for row in data["funding"]:
-        changes += upsert(
-            FundingContribution,
-            {"agency": agencies[row["agency"]], "period": period},
-            {"amount": Decimal(row["amount"]), "note": row.get("note", "")},
-        )[1]
     changes += _load_logo(partnership, data_dir / "logo.svg")
-    result = DemoResult(partnership=partnership, period=period, changes=changes)
-    _load_users(result, partnership, agencies, data["users"], password)
-    return result
+    return partnership, period, changes
 
 
 def _load_logo(partnership, path: Path) -> int:
@@ -107,57 +72,6 @@ def _load_subgroups(partnership, period, rows) -> int:
                 SubgroupMeetings, {"subgroup": subgroup, "period": period}, {"meetings_held": row["meetings"]}
             )[1]
     return changes
-
-
-def _load_agencies(partnership, rows) -> tuple[dict[str, Agency], int]:
-    agencies: dict[str, Agency] = {}
-    changes = 0
-    for row in rows:
-        agency, changed = upsert(
-            Agency,
-            {"partnership": partnership, "slug": row["slug"]},
-            {
-                "name": row["name"],
-                "short_name": row["short_name"],
-                "kind": row["kind"],
-                "statutory_role": row.get("statutory_role", ""),
-            },
-        )
-        changes += changed
-        agencies[agency.slug] = agency
-        for position, role_title in enumerate(row.get("representatives", []), start=1):
-            changes += upsert(Representative, {"agency": agency, "role_title": role_title}, {"position": position})[1]
-    return agencies, changes
-
-
-def _load_users(result: DemoResult, partnership, agencies, rows, password: str) -> None:
-    wanted = [(username, spec) for username, spec in rows.items()]
-    wanted += [
-        (
-            f"lead-{slug}",
-            {"first_name": agency.short_name, "last_name": "Lead", "role": Role.AGENCY_LEAD, "agency": slug},
-        )
-        for slug, agency in agencies.items()
-    ]
-    User = get_user_model()
-    for username, spec in wanted:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create_user(
-                username=username,
-                email=f"{username}@demo.invalid",
-                password=password,
-                first_name=spec["first_name"],
-                last_name=spec["last_name"],
-            )
-            result.created_users.append(username)
-        else:
-            result.existing_users.append(username)
-        agency = agencies[spec["agency"]] if spec.get("agency") else None
-        _, created = Membership.objects.get_or_create(
-            user=user, partnership=partnership, agency=agency, role=spec["role"]
-        )
-        result.changes += created
 
 
 def _without(mapping: dict, *keys: str) -> dict:

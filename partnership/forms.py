@@ -1,13 +1,54 @@
-from allauth.account.forms import LoginForm as AllauthLoginForm
+from django import forms
+from django.apps import apps
+
+from partnership.audit import audit_codes
+from partnership.selectors import AuditFilters, audit_actors
 
 
-class LoginForm(AllauthLoginForm):
-    """allauth's sign-in form with plain labels; the reset link sits under the form."""
+class AuditFilterForm(forms.Form):
+    """The audit log's filters; every field is optional, and a bad value is named, never ignored."""
 
-    def __init__(self, *args, **kwargs):
+    person = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Person")
+    app = forms.ChoiceField(required=False, label="Part of the portal")
+    code = forms.ChoiceField(required=False, label="What was done")
+    period = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Reporting period")
+    date_from = forms.DateField(
+        required=False, label="From", help_text="For example 1/4/2019", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        required=False, label="To", help_text="For example 31/3/2020", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Username or email"
-        self.fields["login"].widget.attrs["autocomplete"] = "username"
-        self.fields["password"].help_text = ""
-        if "remember" in self.fields:
-            self.fields["remember"].label = "Keep me signed in on this device"
+        codes = audit_codes()
+        labels = sorted({code.split(".", 1)[0] for code in codes})
+        self.fields["person"].choices = [("", "Everyone")] + [
+            (str(i), n) for i, n in audit_actors(partnership=partnership)
+        ]
+        self.fields["app"].choices = [("", "All")] + [
+            (label, apps.get_app_config(label).verbose_name) for label in labels
+        ]
+        self.fields["code"].choices = [("", "Anything")] + [
+            (code, f"{code.split('.', 1)[0]}: {text.replace('{target}', '…')}") for code, text in sorted(codes.items())
+        ]
+        periods = partnership.periods.order_by("-start")
+        self.fields["period"].choices = [("", "Any")] + [(str(p.pk), p.label) for p in periods]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", "The 'to' date must be the same as or after the 'from' date.")
+        return cleaned
+
+    def filters(self) -> AuditFilters:
+        data = self.cleaned_data
+        return AuditFilters(
+            actor_id=data.get("person"),
+            app=data.get("app") or "",
+            code=data.get("code") or "",
+            period_id=data.get("period"),
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
@@ -9,7 +8,9 @@ from lib.models import TimeStampedModel
 
 class Partnership(TimeStampedModel):
     name = models.CharField(max_length=200, unique=True)
-    short_name = models.CharField(max_length=30, help_text="For example DSCPG.")
+    short_name = models.CharField(
+        max_length=30, help_text="The initials the partnership goes by, shown in the report's header."
+    )
     slug = models.SlugField(max_length=60, unique=True)
     area = models.CharField(max_length=120, help_text="The local authority area it covers.")
     logo = models.FileField(
@@ -121,53 +122,68 @@ class SubgroupMeetings(TimeStampedModel):
         return f"{self.subgroup}: {self.meetings_held} in {self.period.label}"
 
 
-class Role(models.TextChoices):
-    BUSINESS_MANAGER = "business_manager", "Business manager"
-    SCRUTINEER = "scrutineer", "Independent scrutineer"
-    AGENCY_LEAD = "agency_lead", "Agency lead"
-    CONTRIBUTOR = "contributor", "Contributor"
+class AuditEntry(models.Model):
+    """One thing someone did, in words: append-only, each entry chained to the one before it.
 
+    Written only by partnership.audit.audit_record, inside the transaction of the change it
+    records. On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0004); `hash`
+    covers the entry and `prev_hash` the previous entry of the same chain (one chain per
+    partnership, one for events of no partnership), so `manage.py audit_verify` finds an
+    entry altered with the trigger switched off.
+    """
 
-PARTNERSHIP_ROLES = (Role.BUSINESS_MANAGER, Role.SCRUTINEER)
-AGENCY_ROLES = (Role.AGENCY_LEAD, Role.CONTRIBUTOR)
-
-
-class Membership(TimeStampedModel):
-    """A user's role in a partnership, or in one agency of it. A user may hold several."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="memberships")
-    agency = models.ForeignKey(
-        "agencies.Agency", on_delete=models.CASCADE, null=True, blank=True, related_name="memberships"
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )
-    role = models.CharField(max_length=20, choices=Role.choices)
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    code = models.CharField(max_length=80, help_text="A dotted code from the registry, e.g. reports.section.approved.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
+    )
+    actor_label = models.CharField(max_length=200, blank=True, help_text="The actor's name when it happened.")
+    target_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    target_label = models.CharField(max_length=300, blank=True, help_text="What it was done to, when it happened.")
+    data = models.JSONField(default=dict, blank=True, help_text="Before and after values, reasons, counts.")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
-        ordering = ["partnership", "role", "user"]
-        verbose_name = "membership"
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["partnership", "-created_at"], name="partnership_audit_by_time"),
+            models.Index(fields=["target_type", "target_id"], name="partnership_audit_by_target"),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role__in=PARTNERSHIP_ROLES) & Q(agency__isnull=True))
-                | (Q(role__in=AGENCY_ROLES) & Q(agency__isnull=False)),
-                name="partnership_membership_agency_matches_role",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "partnership", "role"],
-                condition=Q(agency__isnull=True),
-                name="partnership_membership_unique_partnership_role",
-            ),
-            models.UniqueConstraint(
-                fields=["user", "agency", "role"],
-                condition=Q(agency__isnull=False),
-                name="partnership_membership_unique_agency_role",
+                condition=Q(code__regex=r"^[a-z_]+(\.[a-z_]+)+$"), name="partnership_auditentry_dotted_code"
             ),
         ]
 
     def __str__(self) -> str:
-        where = self.agency.short_name if self.agency_id else self.partnership.short_name
-        return f"{self.user} — {self.get_role_display()}, {where}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.code}"
 
-    def clean(self) -> None:
-        # A check constraint cannot look across tables, so the admin's full_clean guards this.
-        if self.agency_id and self.partnership_id and self.agency.partnership_id != self.partnership_id:
-            raise ValidationError({"agency": "Choose an agency of this partnership, or change the partnership."})
+    @property
+    def app(self) -> str:
+        return self.code.split(".", 1)[0]
+
+
+class AuditChain(models.Model):
+    """The head of one audit chain, locked while an entry is added so two writers never fork it."""
+
+    key = models.CharField(max_length=40, unique=True, help_text="'p<id>' for a partnership, 'portal' for the rest.")
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = "audit chain"
+
+    def __str__(self) -> str:
+        return self.key

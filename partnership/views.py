@@ -1,18 +1,22 @@
+import csv
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from partnership.access import partnership_for
+from lib.spreadsheets import neutralise_formula
+from partnership.access import partnership_for, require
+from partnership.audit import audit_describe, audit_export_record
+from partnership.forms import AuditFilterForm
 from partnership.models import SubgroupMeetings
-from partnership.permissions import user_can_manage_partnership, user_can_oversee_partnership
-from partnership.selectors import home_summaries
+from partnership.permissions import user_can_manage_partnership, user_can_oversee_partnership, user_can_view_audit
+from partnership.selectors import audit_entries_for
 
-
-@require_GET
-def home(request):
-    """What each signed-in user can do now, by role; a welcome for everyone else."""
-    summaries = home_summaries(user=request.user) if request.user.is_authenticated else []
-    return render(request, "partnership/home.html", {"summaries": summaries})
+AUDIT_PAGE_SIZE = 50
 
 
 @login_required
@@ -38,3 +42,77 @@ def partnership_detail(request, partnership_slug):
         "can_oversee": user_can_oversee_partnership(request.user, partnership),
     }
     return render(request, "partnership/partnership_detail.html", context)
+
+
+def _audit_filtered(request, partnership):
+    """The filter form and the matching entries; no entries while a filter is invalid (the form says why)."""
+    form = AuditFilterForm(request.GET or None, partnership=partnership)
+    if not form.is_bound:
+        return form, audit_entries_for(partnership=partnership)
+    if not form.is_valid():
+        return form, None
+    return form, audit_entries_for(partnership=partnership, filters=form.filters())
+
+
+@login_required
+@require_GET
+@never_cache
+def audit_log(request, partnership_slug):
+    """Everything that happened in the partnership, in words, filtered and a page at a time."""
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_audit(request.user, partnership))
+    form, entries = _audit_filtered(request, partnership)
+    page = None
+    if entries is not None:
+        page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+        for entry in page:
+            entry.description = audit_describe(entry)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"partnership": partnership, "form": form, "page": page, "query": query.urlencode()}
+    return render(request, "partnership/audit_log.html", context, status=200 if page is not None else 400)
+
+
+CSV_COLUMNS = ("When (UTC)", "Who", "What", "Code", "Target", "Period", "Details", "IP address")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+@require_GET
+@never_cache
+def audit_export(request, partnership_slug):
+    """The filtered audit log as CSV, formula-safe; the export itself is audited."""
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_audit(request.user, partnership))
+    form, entries = _audit_filtered(request, partnership)
+    if entries is None:
+        return render(request, "partnership/audit_log.html", {"partnership": partnership, "form": form}, status=400)
+    audit_export_record(
+        user=request.user, partnership=partnership, rows=entries.count(), filters=dict(request.GET.items())
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(CSV_COLUMNS)
+        for entry in entries.iterator(chunk_size=1000):
+            details = {k: v for k, v in (entry.data or {}).items() if v not in ("", None, {}, [])}
+            cells = (
+                entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+                entry.actor_label or "The portal",
+                audit_describe(entry),
+                entry.code,
+                entry.target_label,
+                entry.period.label if entry.period_id else "",
+                "; ".join(f"{k}: {v}" for k, v in details.items()),
+                entry.ip or "",
+            )
+            yield writer.writerow([neutralise_formula(cell) for cell in cells])
+
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="audit-{partnership.slug}-{stamp}.csv"'
+    return response

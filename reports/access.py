@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.http import Http404
 
 from partnership.access import period_for
-from partnership.permissions import user_can_view_section
 from reports.models import Challenge, Section, SectionSpec
+from reports.permissions import user_can_view_section
 
 
 def section_for(user, partnership_slug: str, period_slug: str, section_slug: str) -> Section:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from partnership.admin_audit import ReadOnlyAdmin
 from reports.models import (
-    AuditEntry,
     Challenge,
     Comment,
     PublishedReport,
@@ -36,31 +36,10 @@ class SectionAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record of what happened: nobody adds, changes or deletes it here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SectionRevision)
 class SectionRevisionAdmin(ReadOnlyAdmin):
     list_display = ("section", "number", "author", "created_at")
     list_select_related = ("section__spec", "author")
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "action", "actor", "section", "from_state", "to_state")
-    list_filter = ("partnership", "action")
-    list_select_related = ("actor", "section__spec")
-    search_fields = ("action", "reason")
 
 
 @admin.register(Comment)

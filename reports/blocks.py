@@ -6,12 +6,13 @@ template. The reports app never reaches into another app's tables itself.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agencies.selectors import funding_for_period, membership_table
 from reports.charts import svg_inline
+from reviews.stats import review_statistics
+from training.stats import training_block as training_figures
 
 
 @dataclass(frozen=True)
@@ -35,19 +36,8 @@ def funding_block(period) -> Block:
     )
 
 
-def _optional(module: str, function: str) -> Callable | None:
-    """A figures function from an app that may not provide it yet."""
-    try:
-        return getattr(importlib.import_module(module), function)
-    except (ImportError, AttributeError):
-        return None
-
-
 def training_block(period) -> Block:
-    block = _optional("training.stats", "training_block")
-    if block is None:
-        return Block("training", "", available=False, message="The portal does not hold training figures yet.")
-    figures = block(period=period)
+    figures = training_figures(period=period)
     figures["chart_svg"] = svg_inline(figures.get("chart_svg", ""), prefix="training-chart")
     statistics = figures["statistics"]
     # The partnership's own children's courses lead, as in a yearly report; courses run
@@ -60,10 +50,7 @@ def training_block(period) -> Block:
 
 
 def reviews_block(period) -> Block:
-    statistics = _optional("reviews.stats", "review_statistics")
-    if statistics is None:
-        return Block("reviews", "", available=False, message="The portal does not hold practice review figures yet.")
-    return Block("reviews", "reports/blocks/reviews.html", {"reviews": statistics(period=period)})
+    return Block("reviews", "reports/blocks/reviews.html", {"reviews": review_statistics(period=period)})
 
 
 BLOCKS: dict[str, Callable] = {

@@ -23,7 +23,6 @@ from reports.checklist import unknown_themes
 from reports.content import content_clean
 from reports.models import Author, Section, SectionSpec, SectionState, SpecKind
 
-WORKFLOW_PATH = Path(__file__).resolve().parent / "data" / "demo_workflow.yaml"
 PARKED_POSITION = 20_000
 
 
@@ -214,7 +213,8 @@ def reports_demo_load(*, partnership, period, data_dir: Path) -> int:
     outline_path = data_dir / "outline.yaml"
     if not outline_path.exists():
         return 0
-    story = _read_yaml(WORKFLOW_PATH) if WORKFLOW_PATH.exists() else {}
+    workflow_path = data_dir / "workflow.yaml"
+    story = _read_yaml(workflow_path) if workflow_path.exists() else {}
     with transaction.atomic(), services.notifications_muted():
         specs, changes = _load_outline(period, _read_yaml(outline_path) or [])
         cast = _Cast()

@@ -1,29 +1,13 @@
-"""Domain errors of the reports app. Views turn each into a message on the page."""
+"""Domain errors of the reports app; the kinds every app shares come from lib.errors."""
 
 from __future__ import annotations
 
+from lib.errors import DomainError, InvalidInput, NotAllowed, WorkflowError
 
-class ReportsError(Exception):
-    """Base class; the message says what went wrong and what to do next."""
-
-
-class WorkflowError(ReportsError):
-    """A transition the workflow table does not allow from the section's state."""
+__all__ = ["DomainError", "InvalidInput", "NotAllowed", "StaleRevision", "WorkflowError"]
 
 
-class NotAllowed(ReportsError):
-    """The user's roles do not allow the action."""
-
-
-class InvalidInput(ReportsError):
-    """Input that cannot be saved; `errors` lists every problem."""
-
-    def __init__(self, errors: list[str] | str):
-        self.errors = [errors] if isinstance(errors, str) else list(errors)
-        super().__init__(" ".join(self.errors))
-
-
-class StaleRevision(ReportsError):
+class StaleRevision(DomainError):
     """The form was based on an older revision than the latest; nothing was saved."""
 
     def __init__(self, *, based_on: int | None, latest: int, diff: list):

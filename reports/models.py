@@ -1,4 +1,4 @@
-"""The outline of a period's report, its sections, their revisions, comments, challenges and audit."""
+"""The outline of a period's report, its sections, their revisions, comments and challenges."""
 
 from __future__ import annotations
 
@@ -210,37 +210,6 @@ class Challenge(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Challenge on {self.section}: {self.question[:40]}"
-
-
-class AuditEntry(models.Model):
-    """Who did what, when, from which state to which, and why. Written by services only."""
-
-    partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(
-        "partnership.ReportingPeriod", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
-    action = models.CharField(max_length=80, help_text="A dotted code, for example reports.section.submitted.")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    section = models.ForeignKey(Section, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries")
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20, blank=True)
-    reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = "audit entry"
-        verbose_name_plural = "audit entries"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__regex=r"^[a-z_]+(\.[a-z_]+)+$"), name="reports_auditentry_dotted_action"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
 
 
 class ReminderKind(models.TextChoices):

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, StatutoryRole
+from lib.roles import roles_for
 from partnership.models import ReportingPeriod
-from partnership.permissions import roles_for, user_can_manage_partnership
 from reports.assembly import (
     ChecklistItem,
     checklist_evaluate,
@@ -33,16 +33,17 @@ from reports.assembly import (
     report_assemble,
     unapproved_specs,
 )
-from reports.errors import InvalidInput, NotAllowed, ReportsError
+from reports.errors import DomainError, InvalidInput, NotAllowed
 from reports.frozen import latest_number_set
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
+from reports.permissions import user_can_publish_report
 from reports.rendering import report_html, report_pdf
 from reports.services import audit_write
 
 MAX_NOTE_CHARS = 2_000
 
 
-class PublishRefused(ReportsError):
+class PublishRefused(DomainError):
     """Publishing is not possible yet; `reasons` lists every one."""
 
     def __init__(self, reasons: list[str]):
@@ -162,13 +163,19 @@ def report_sign_off(*, user, period, signatory_name: str, agency: Agency | None 
             defaults={"agency": agency, "signed_by": user, "signatory_name": name, "signed_at": timezone.now()},
         )
         if created:
-            audit_write(period=period, action="reports.report.signed_off", actor=user, reason=f"{agency.name}: {name}")
+            audit_write(
+                period=period,
+                target=signoff,
+                action="reports.report.signed_off",
+                actor=user,
+                data={"agency": agency.name, "name": name},
+            )
     return signoff
 
 
 def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
     """Freeze a new version of the report; refuse with every reason while it is not ready."""
-    if not user_can_manage_partnership(user, period.partnership):
+    if not user_can_publish_report(user, period):
         raise NotAllowed("Only the business manager can publish the report.")
     note = change_note.strip()
     if len(note) > MAX_NOTE_CHARS:
@@ -198,9 +205,10 @@ def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
         version.save()
         audit_write(
             period=period,
+            target=version,
             action="reports.report.published",
             actor=user,
-            reason=f"Version {number}: {version.change_note}",
+            data={"version": number, "change_note": version.change_note, "sha256": version.html_sha256},
         )
         transaction.on_commit(lambda: latest_number_set(version))
         transaction.on_commit(lambda: _queue_pdf(version.pk))
@@ -221,7 +229,7 @@ def published_report_pdf_make(*, version_id: int) -> PublishedReport:
     with version.html.open("rb") as handle:
         html = handle.read()
     if hashlib.sha256(html).hexdigest() != version.html_sha256:
-        raise ReportsError(f"Version {version.number}'s HTML no longer matches its sha256; refusing to make its PDF.")
+        raise DomainError(f"Version {version.number}'s HTML no longer matches its sha256; refusing to make its PDF.")
     # Never touch a version whose PDF another worker has finished since the read above.
     rows = PublishedReport.objects.filter(pk=version_id).exclude(pdf_state=PdfState.READY)
     if not rows.update(pdf_state=PdfState.RUNNING, pdf_progress=5, pdf_step="Starting", pdf_error=""):
@@ -252,7 +260,7 @@ def published_report_pdf_failed(*, version_id: int, error: str) -> None:
 
 def published_report_pdf_retry(*, user, version: PublishedReport) -> None:
     """The business manager asks for a failed PDF to be made again; the frozen HTML is unchanged."""
-    if not user_can_manage_partnership(user, version.period.partnership):
+    if not user_can_publish_report(user, version.period):
         raise NotAllowed("Only the business manager can ask for the PDF to be made again.")
     with transaction.atomic():
         changed = PublishedReport.objects.filter(pk=version.pk, pdf_state=PdfState.FAILED).update(
@@ -261,6 +269,10 @@ def published_report_pdf_retry(*, user, version: PublishedReport) -> None:
         if not changed:
             raise InvalidInput("Only a PDF that failed can be made again; this one has not failed.")
         audit_write(
-            period=version.period, action="reports.report.pdf_retried", actor=user, reason=f"Version {version.number}"
+            period=version.period,
+            target=version,
+            action="reports.report.pdf_retried",
+            actor=user,
+            data={"version": version.number},
         )
         transaction.on_commit(lambda: _queue_pdf(version.pk))

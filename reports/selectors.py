@@ -11,13 +11,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
-from partnership.models import Role
-from partnership.permissions import roles_for
+from partnership.audit import audit_describe
+from partnership.models import AuditEntry
+from people.models import Role
 from reports.models import (
-    AuditEntry,
     Challenge,
     ChallengeState,
     Comment,
@@ -27,6 +28,7 @@ from reports.models import (
     SectionSpec,
     SectionState,
 )
+from reports.permissions import sections_visible_to
 
 User = get_user_model()
 
@@ -57,11 +59,7 @@ def section_writer_users(*, section: Section) -> QuerySet:
 
 def visible_sections(*, user, period) -> QuerySet[Section]:
     """The period's sections this user may see: all for overseers, their agencies' for agency staff."""
-    roles = roles_for(user)
-    sections = Section.objects.filter(spec__period=period)
-    if period.partnership_id in roles.managed | roles.scrutinised:
-        return sections
-    return sections.filter(spec__owner_agency_id__in=roles.led_agencies | roles.contributor_agencies)
+    return sections_visible_to(user).filter(spec__period=period)
 
 
 def _not_closed() -> Q:
@@ -123,27 +121,30 @@ class Changes:
 
 
 def changes_since_last_visit(*, user, period) -> Changes:
-    """Sections changed by others since the user last opened this page; the visit is then recorded."""
+    """Sections changed by others since the user last recorded a visit (reports.services.period_visit_record)."""
     visit = PeriodVisit.objects.filter(user=user, period=period).first()
     since = visit.visited_at if visit else None
     sections = visible_sections(user=user, period=period).select_related("spec", "current_revision__author")
-    others = ~Q(audit_entries__actor=user)
+    by_others = section_audit_entries().filter(target_id=OuterRef("pk")).exclude(actor=user)
+    if since is not None:
+        by_others = by_others.filter(created_at__gt=since)
+    changed = sections.annotate(last_change=Subquery(by_others.order_by("-created_at").values("created_at")[:1]))
     if since is None:
-        changed = sections.annotate(last_change=Max("audit_entries__created_at", filter=others))
         changed = changed.annotate(seen_number=Value(None, output_field=IntegerField()))
     else:
-        changed = sections.annotate(
-            last_change=Max("audit_entries__created_at", filter=others & Q(audit_entries__created_at__gt=since)),
+        changed = changed.annotate(
             seen_number=Subquery(
                 SectionRevision.objects.filter(section=OuterRef("pk"), created_at__lte=since)
                 .order_by("-number")
                 .values("number")[:1]
             ),
         )
-    result = list(changed.filter(last_change__isnull=False).order_by("-last_change"))
-    now = timezone.now()
-    PeriodVisit.objects.update_or_create(user=user, period=period, defaults={"visited_at": now})
-    return Changes(since=since, sections=result)
+    return Changes(since=since, sections=list(changed.filter(last_change__isnull=False).order_by("-last_change")))
+
+
+def section_audit_entries() -> QuerySet[AuditEntry]:
+    """Audit entries whose target is a section."""
+    return AuditEntry.objects.filter(target_type=ContentType.objects.get_for_model(Section))
 
 
 def section_page(*, section: Section) -> dict:
@@ -153,7 +154,8 @@ def section_page(*, section: Section) -> dict:
         "raised_by", "answered_by", "closed_by", "revision"
     )
     last_return = (
-        AuditEntry.objects.filter(section=section, action="reports.section.changes_requested")
+        section_audit_entries()
+        .filter(target_id=section.pk, code="reports.section.changes_requested")
         .select_related("actor")
         .first()
     )
@@ -173,12 +175,10 @@ def section_history(*, section: Section) -> list[SectionRevision]:
 
 def section_audit(*, section: Section) -> list[AuditEntry]:
     """The section's audit entries, newest first."""
-    return list(AuditEntry.objects.filter(section=section).select_related("actor"))
-
-
-def period_audit(*, period, limit: int = 500) -> list[AuditEntry]:
-    """The period's audit log, newest first."""
-    return list(AuditEntry.objects.filter(period=period).select_related("actor", "section__spec")[:limit])
+    entries = list(section_audit_entries().filter(target_id=section.pk))
+    for entry in entries:
+        entry.description = audit_describe(entry)
+    return entries
 
 
 def outline_for(*, period) -> list[SectionSpec]:

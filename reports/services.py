@@ -14,28 +14,29 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
-from partnership.permissions import (
+from reports import workflow
+from reports.content import content_clean, empty_content
+from reports.diff import content_as_text, word_diff
+from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
+from reports.models import (
+    Challenge,
+    ChallengeState,
+    Comment,
+    PeriodVisit,
+    Section,
+    SectionRevision,
+    SectionSpec,
+    SectionState,
+)
+from reports.permissions import (
     section_roles,
     user_can_answer_challenge,
     user_can_assign_section,
     user_can_challenge,
     user_can_manage_outline,
     user_can_view_section,
-)
-from reports import workflow
-from reports.content import content_clean, empty_content
-from reports.diff import content_as_text, word_diff
-from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
-from reports.models import (
-    AuditEntry,
-    Challenge,
-    ChallengeState,
-    Comment,
-    Section,
-    SectionRevision,
-    SectionSpec,
-    SectionState,
 )
 
 MAX_COMMENT_CHARS = 10_000
@@ -45,23 +46,26 @@ def audit_write(
     *,
     section: Section | None = None,
     period=None,
+    target=None,
     action: str,
     actor,
     from_state: str = "",
     to_state: str = "",
     reason: str = "",
-) -> AuditEntry:
-    """One audit row; call inside the transaction that made the change."""
+    data: dict | None = None,
+):
+    """One entry in the audit trail, about a section (or another target) of the period; call inside the transaction."""
     period = period or section.spec.period
-    return AuditEntry.objects.create(
-        partnership_id=period.partnership_id,
-        period=period,
-        action=action,
+    target = target if target is not None else section
+    label = section.spec.title if section is not None else (getattr(target, "title", "") or "")
+    payload = {"from": from_state, "to": to_state, "reason": reason}
+    return audit_record(
+        code=action,
         actor=actor,
-        section=section,
-        from_state=from_state,
-        to_state=to_state,
-        reason=reason,
+        period=period,
+        target=target,
+        target_label=label,
+        data={key: value for key, value in payload.items() if value} | (data or {}),
     )
 
 
@@ -202,7 +206,7 @@ def section_assign(*, user, section: Section, contributors: list) -> None:
     """The agency lead chooses which of the agency's contributors may draft the section."""
     if not user_can_assign_section(user, section):
         raise NotAllowed("Only the agency's lead can assign this section.")
-    from partnership.models import Membership, Role
+    from people.models import Membership, Role
 
     allowed = set(
         Membership.objects.filter(agency_id=section.spec.owner_agency_id, role=Role.CONTRIBUTOR).values_list(
@@ -216,6 +220,12 @@ def section_assign(*, user, section: Section, contributors: list) -> None:
         locked.contributors.set(contributors)
         names = ", ".join(sorted(u.get_username() for u in contributors)) or "nobody"
         audit_write(section=locked, action="reports.section.assigned", actor=user, reason=f"Assigned to {names}")
+
+
+def period_visit_record(*, user, period) -> None:
+    """Remember when the user last read what changed in the period (a bookmark of theirs, not a change
+    to the report, so it is not audited)."""
+    PeriodVisit.objects.update_or_create(user=user, period=period, defaults={"visited_at": timezone.now()})
 
 
 # Comments and challenges --------------------------------------------------------------
@@ -374,7 +384,7 @@ def spec_create(*, user, period, fields: dict) -> SectionSpec:
         spec.priorities.set(fields.get("priorities") or [])
         if spec.has_section:
             Section.objects.create(spec=spec)
-        audit_write(period=period, action="reports.outline.spec_added", actor=user, reason=spec.title)
+        audit_write(period=period, target=spec, action="reports.outline.spec_added", actor=user)
     return spec
 
 
@@ -403,7 +413,7 @@ def spec_update(*, user, spec: SectionSpec, fields: dict) -> SectionSpec:
             locked.priorities.set(fields["priorities"] or [])
         if not becomes_heading and section is None:
             Section.objects.create(spec=locked)
-        audit_write(period=locked.period, action="reports.outline.spec_changed", actor=user, reason=locked.title)
+        audit_write(period=locked.period, target=locked, action="reports.outline.spec_changed", actor=user)
     return locked
 
 
@@ -430,7 +440,11 @@ def spec_move(*, user, spec: SectionSpec, direction: str) -> SectionSpec:
         SectionSpec.objects.filter(pk=other.pk).update(position=mine)
         SectionSpec.objects.filter(pk=locked.pk).update(position=theirs)
         audit_write(
-            period=spec.period, action="reports.outline.spec_moved", actor=user, reason=f"{locked.title} {direction}"
+            period=spec.period,
+            target=locked,
+            action="reports.outline.spec_moved",
+            actor=user,
+            data={"direction": direction},
         )
     locked.position = theirs
     return locked

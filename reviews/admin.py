@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
 
+from partnership.admin_audit import AuditedAdmin, AuditedImportExportAdmin, AuditedInlinesMixin
 from reviews.models import ActionUpdate, LearningBriefing, PracticeReview, Recommendation, ReviewAction, RiskItem
 from reviews.resources import PracticeReviewResource, ReviewActionResource
 
@@ -11,7 +12,7 @@ class RecommendationInline(admin.StackedInline):
 
 
 @admin.register(PracticeReview)
-class PracticeReviewAdmin(ImportExportModelAdmin):
+class PracticeReviewAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):
     resource_classes = [PracticeReviewResource]
     list_display = ("reference", "title", "kind", "status", "partnership")
     list_filter = ("partnership", "kind", "status")
@@ -21,7 +22,7 @@ class PracticeReviewAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ReviewAction)
-class ReviewActionAdmin(ImportExportModelAdmin):
+class ReviewActionAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):
     resource_classes = [ReviewActionResource]
     list_display = ("__str__", "owner", "due_on", "status")
     list_filter = ("recommendation__review__partnership", "status", "owner")
@@ -30,7 +31,7 @@ class ReviewActionAdmin(ImportExportModelAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(admin.ModelAdmin):
+class ActionUpdateAdmin(AuditedInlinesMixin, AuditedAdmin):
     """History is written by the service only; the admin reads it."""
 
     list_display = ("action", "user", "at", "from_status", "to_status")
@@ -45,14 +46,14 @@ class ActionUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskItem)
-class RiskItemAdmin(admin.ModelAdmin):
+class RiskItemAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("title", "review", "owner", "likelihood", "impact", "rating", "is_open")
     list_filter = ("partnership", "is_open")
     list_select_related = ("review", "owner")
 
 
 @admin.register(LearningBriefing)
-class LearningBriefingAdmin(admin.ModelAdmin):
+class LearningBriefingAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("title", "published_on", "partnership")
     list_filter = ("partnership",)
     filter_horizontal = ("reviews",)

@@ -6,18 +6,15 @@ import datetime
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.db import transaction
 
 from agencies.models import Agency
 from lib.upsert import upsert
 from reviews.models import STEP_FIELDS, LearningBriefing, PracticeReview, Recommendation, ReviewAction, RiskItem
 
-DEMO_FILE = settings.BASE_DIR / "demo" / "dudley-2019-20" / "reviews.yaml"
-
 
 @transaction.atomic
-def reviews_demo_load(*, partnership, period, path: Path = DEMO_FILE) -> int:
+def reviews_demo_load(*, partnership, period, path: Path) -> int:
     """Create or bring up to date the demo reviews, action plans, risks and briefings; return the number of changes."""
     with path.open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)

@@ -9,7 +9,8 @@ from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from partnership.permissions import roles_for, user_can_oversee_partnership
+from lib.roles import roles_for
+from partnership.permissions import user_can_oversee_partnership
 from reviews.models import (
     ActionStatus,
     ActionUpdate,

@@ -6,12 +6,13 @@ import datetime
 
 from django.db import transaction
 
-from partnership.permissions import user_can_manage_reviews, user_can_update_review_action
+from lib.errors import DomainError
 from reviews.models import ActionStatus, ActionUpdate, PracticeReview, ReviewAction
+from reviews.permissions import user_can_manage_reviews, user_can_update_review_action
 
 
-class ReviewError(Exception):
-    """A change the rules refuse; the message says what to do instead."""
+class ReviewError(DomainError):
+    """A change the review rules refuse; the message says what to do instead."""
 
 
 def review_action_update(

@@ -4,16 +4,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from lib.errors import DomainError
+from lib.views import domain_error_show
 from partnership.access import partnership_for, require
-from partnership.permissions import (
+from reviews.forms import ActionUpdateForm, PracticeReviewForm
+from reviews.models import PracticeReview
+from reviews.permissions import (
     user_can_manage_reviews,
     user_can_update_review_actions,
     user_can_view_learning_briefings,
     user_can_view_review_actions,
     user_can_view_reviews,
 )
-from reviews.forms import ActionUpdateForm, PracticeReviewForm
-from reviews.models import PracticeReview
 from reviews.rules import RULES, review_clocks
 from reviews.selectors import (
     action_for_update,
@@ -24,7 +26,7 @@ from reviews.selectors import (
     review_for,
     risk_register,
 )
-from reviews.services import ReviewError, review_action_update, review_save
+from reviews.services import review_action_update, review_save
 
 
 def _today():
@@ -96,8 +98,8 @@ def action_update(request, partnership_slug, action_id):
     if request.method == "POST" and form.is_valid():
         try:
             review_action_update(user=request.user, action=action, **form.cleaned_data)
-        except ReviewError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            domain_error_show(request, error, form)
         else:
             messages.success(request, f"Action {action.recommendation.number}.{action.number} updated.")
             return redirect("reviews:actions", partnership_slug=partnership.slug)
@@ -143,8 +145,8 @@ def review_edit(request, partnership_slug, reference=None):
     if request.method == "POST" and form.is_valid():
         try:
             review = review_save(user=request.user, review=form.instance, priorities=form.cleaned_data["priorities"])
-        except ReviewError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            domain_error_show(request, error, form)
         else:
             messages.success(request, f"Review {review.reference} saved.")
             return redirect("reviews:detail", partnership_slug=partnership.slug, reference=review.reference)

@@ -2,7 +2,9 @@
 
 The stock users follow the house style: agency A's lead is the owner of A's things,
 agency B's lead is the outsider to them, the contributor works in agency A, and
-`outsider` belongs to no partnership at all.
+`outsider` belongs to no partnership at all. Agencies A and B are statutory partners
+(council and police); agency C (schools) is not, so its lead `lead_c` is the agency lead
+who may not sign off or preview the report.
 """
 
 from dataclasses import dataclass
@@ -20,10 +22,11 @@ class World:
     period: object
     agency_a: object
     agency_b: object
+    agency_c: object
     users: dict
 
 
-ROLE_NAMES = ("anonymous", "lead_a", "lead_b", "contributor", "business_manager", "scrutineer", "outsider")
+ROLE_NAMES = ("anonymous", "lead_a", "lead_b", "contributor", "business_manager", "scrutineer", "outsider", "lead_c")
 
 
 @pytest.fixture
@@ -46,8 +49,12 @@ def world(db) -> World:
         kind=AgencyKind.STATUTORY_PARTNER,
         statutory_role=StatutoryRole.POLICE,
     )
+    agency_c = AgencyFactory(
+        partnership=partnership, name="Schools", short_name="Schools", slug="schools", kind=AgencyKind.EDUCATION
+    )
     users = {
         "lead_a": UserFactory(username="lead-a"),
+        "lead_c": UserFactory(username="lead-c"),
         "lead_b": UserFactory(username="lead-b"),
         "contributor": UserFactory(username="contributor-a"),
         "business_manager": UserFactory(username="manager"),
@@ -56,10 +63,13 @@ def world(db) -> World:
     }
     grant(users["lead_a"], partnership, Role.AGENCY_LEAD, agency_a)
     grant(users["lead_b"], partnership, Role.AGENCY_LEAD, agency_b)
+    grant(users["lead_c"], partnership, Role.AGENCY_LEAD, agency_c)
     grant(users["contributor"], partnership, Role.CONTRIBUTOR, agency_a)
     grant(users["business_manager"], partnership, Role.BUSINESS_MANAGER)
     grant(users["scrutineer"], partnership, Role.SCRUTINEER)
-    return World(partnership=partnership, period=period, agency_a=agency_a, agency_b=agency_b, users=users)
+    return World(
+        partnership=partnership, period=period, agency_a=agency_a, agency_b=agency_b, agency_c=agency_c, users=users
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from agencies.models import Agency, AgencyKind, FundingContribution, Representative
-from partnership.models import Membership, Partnership, ReportingPeriod, Role
+from partnership.models import Partnership, ReportingPeriod
+from people.models import Membership, Role
 
 PASSWORD = "correct-horse-battery-staple"
 

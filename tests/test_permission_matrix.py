@@ -15,13 +15,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.conftest import ROLE_NAMES
 from tests.training.matrix import MatrixTraining
 
-ANON, LEAD_A, LEAD_B, CONTRIB, BM, SCRUT, OUT = ROLE_NAMES
+ANON, LEAD_A, LEAD_B, CONTRIB, BM, SCRUT, OUT, LEAD_C = ROLE_NAMES
+AS_LEAD_B = object()
 
 
-def expect(anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider):
-    return dict(
-        zip(ROLE_NAMES, (anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider), strict=True)
-    )
+def expect(anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider, lead_c=AS_LEAD_B):
+    """Statuses by role. Agency C's lead (a non-statutory agency) gets what agency B's lead (a statutory
+    partner) gets, except on the rows that say otherwise: the ones where signing off matters."""
+    lead_c = lead_b if lead_c is AS_LEAD_B else lead_c
+    statuses = (anonymous, lead_a, lead_b, contributor, business_manager, scrutineer, outsider, lead_c)
+    return dict(zip(ROLE_NAMES, statuses, strict=True))
 
 
 def everyone(status):
@@ -71,7 +74,7 @@ REPORTS_SECTION = REPORTS_PERIOD | {"section_slug": MatrixSection("section")}
 REPORTS_CHALLENGE = REPORTS_SECTION | {"challenge_id": MatrixSection("challenge")}
 MANAGER_ONLY = expect(302, 403, 403, 403, 200, 403, 404)
 SECTION_READERS = expect(302, 200, 404, 200, 200, 200, 404)
-REPORT_READERS = expect(302, 200, 200, 403, 200, 200, 404)  # agency B's lead: 404, the section is not theirs
+REPORT_READERS = expect(302, 200, 200, 403, 200, 200, 404, lead_c=403)  # statutory leads sign off; agency C is not one
 
 
 class MatrixReview:
@@ -136,7 +139,13 @@ TABLE = {
     # reports (issue 3): POST-only actions answer GET with 405 once access (404) and permission (403) pass.
     "reports:dashboard": (REPORTS_PERIOD, MEMBERS_ONLY),
     "reports:changes": (REPORTS_PERIOD, OVERSEERS_ONLY),
-    "reports:audit": (REPORTS_PERIOD, MANAGER_ONLY),
+    "reports:audit": (REPORTS_PERIOD, expect(302, 403, 403, 403, 302, 403, 404)),  # to the partnership's log
+    "partnership:audit": ({"partnership_slug": "{partnership}"}, MANAGER_ONLY),
+    "partnership:audit_export": ({"partnership_slug": "{partnership}"}, MANAGER_ONLY),
+    "people:agency": (
+        {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"},
+        expect(302, 200, 403, 403, 200, 200, 404),
+    ),
     "reports:outline": (REPORTS_PERIOD, MANAGER_ONLY),
     "reports:spec_add": (REPORTS_PERIOD, MANAGER_ONLY),
     "reports:outline_copy": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
@@ -160,7 +169,7 @@ TABLE = {
     # reports: the assembled report. Agency A (council) and B (police) are statutory partners, who sign off.
     "reports:report": (REPORTS_PERIOD, REPORT_READERS),
     "reports:report_preview": (REPORTS_PERIOD, REPORT_READERS),
-    "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404)),
+    "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404, lead_c=403)),
     "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
     "reports:pdf_retry": (REPORTS_PERIOD | {"number": MatrixPublished()}, expect(302, 403, 403, 403, 405, 403, 404)),

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from partnership.admin_audit import AuditedAdmin, AuditedInlinesMixin
 from training.models import Booking, Course, CourseSession, FeedbackResponse, ImportJob
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("title", "partnership", "duration_hours", "joint_with_adults", "delivery_partner")
     list_filter = ("partnership", "joint_with_adults")
     search_fields = ("title", "topic", "delivery_partner")
@@ -13,7 +14,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(CourseSession)
-class CourseSessionAdmin(admin.ModelAdmin):
+class CourseSessionAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("reference", "course", "period", "starts_at", "venue", "online", "places_offered")
     list_filter = ("period", "online")
     list_select_related = ("course", "period")
@@ -21,7 +22,7 @@ class CourseSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("delegate_name", "email", "session", "agency", "organisation_text", "status", "completed")
     list_filter = ("status", "completed", "session__period")
     list_select_related = ("session__course", "agency")
@@ -30,13 +31,13 @@ class BookingAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackResponse)
-class FeedbackResponseAdmin(admin.ModelAdmin):
+class FeedbackResponseAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("booking", "met_aims", "more_competent", "consent_to_quote")
     list_select_related = ("booking__session__course",)
     raw_id_fields = ("booking",)
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(AuditedInlinesMixin, AuditedAdmin):
     list_display = ("pk", "period", "original_name", "status", "total_rows", "created_at")
     readonly_fields = ("status", "total_rows", "new_rows", "updated_rows", "unchanged_rows", "errors")

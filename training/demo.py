@@ -1,4 +1,4 @@
-"""Demo training programme for Dudley 2019/20, from demo/dudley-2019-20/training.yaml.
+"""Demo training programme, from the demo folder's training.yaml (format: demo/README.md).
 
 What the demo reproduces, and why. The report's "Multi-Agency Training" section gives
 two sets of figures: the Safeguarding Children Board's own courses, and a breakdown of
@@ -43,7 +43,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,20 +51,19 @@ from lib.upsert import upsert
 from partnership.models import Priority
 from training.models import Booking, BookingStatus, Course, CourseSession, FeedbackResponse
 
-TRAINING_YAML = settings.BASE_DIR / "demo" / "dudley-2019-20" / "training.yaml"
 FIRST_NAMES = ("Amira", "Ben", "Chloe", "Dev", "Ella", "Femi", "Grace", "Harpreet", "Isla", "Jack", "Kiran", "Leah",
                "Mo", "Nia", "Owen", "Priya", "Rhys", "Sara", "Tom", "Zainab")  # fmt: skip
 LAST_NAMES = ("Ahmed", "Brown", "Clarke", "Davies", "Evans", "Farrell", "Green", "Hussain", "Iqbal", "Jones", "Khan",
               "Lewis", "Morris", "Nash", "O'Neill", "Patel", "Roberts", "Singh", "Taylor", "Walker")  # fmt: skip
 
 
-def read_training_yaml(path: Path = TRAINING_YAML) -> dict:
+def read_training_yaml(path: Path) -> dict:
     with path.open(encoding="utf-8") as handle:
         return yaml.safe_load(handle)
 
 
 @transaction.atomic
-def training_demo_load(*, partnership, period, path: Path = TRAINING_YAML) -> int:
+def training_demo_load(*, partnership, period, path: Path) -> int:
     """Create or bring up to date the demo courses, sessions, bookings and feedback; returns the changes made."""
     data = read_training_yaml(path)
     agencies = {a.slug: a for a in Agency.objects.filter(partnership=partnership)}

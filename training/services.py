@@ -5,18 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from partnership.permissions import user_can_manage_training
+from lib.errors import DomainError, NotAllowed
 from training.models import Booking, BookingStatus, CourseSession
+from training.permissions import user_can_manage_training
 
 audit = logging.getLogger("portal.audit")
 
 
-class TrainingError(Exception):
-    """A change the rules refuse; the message says what to do instead."""
+class TrainingError(DomainError):
+    """A change the training rules refuse; the message says what to do instead."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class AttendanceChange:
 def attendance_record(*, user, session: CourseSession, changes: list[AttendanceChange]) -> int:
     """Record attendance for a whole session at once; returns how many bookings changed."""
     if not user_can_manage_training(user, session.course.partnership):
-        raise PermissionDenied
+        raise NotAllowed("Only the business manager can change the training programme.")
     for change in changes:
         if change.completed and change.status != BookingStatus.ATTENDED:
             raise TrainingError(
@@ -85,7 +85,7 @@ def booking_import_start(*, user, period, name: str, raw: bytes):
     from training.models import ImportJob
 
     if not user_can_manage_training(user, period.partnership):
-        raise PermissionDenied
+        raise NotAllowed("Only the business manager can change the training programme.")
     try:
         file_format = file_format_for(name)
         dataset = dataset_read(raw=raw, file_format=file_format)
@@ -107,7 +107,7 @@ def booking_import_confirm(*, user, job) -> None:
     from training.models import ImportJob, ImportStatus
 
     if not user_can_manage_training(user, job.period.partnership):
-        raise PermissionDenied
+        raise NotAllowed("Only the business manager can change the training programme.")
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status != ImportStatus.READY:
@@ -206,7 +206,7 @@ def _store(job, outcome) -> None:
 def course_save(*, user, course, priorities) -> None:
     """Create or change a course of the partnership's programme, with the priorities it serves."""
     if not user_can_manage_training(user, course.partnership):
-        raise PermissionDenied
+        raise NotAllowed("Only the business manager can change the training programme.")
     created = course.pk is None
     with transaction.atomic():
         if not created:
@@ -219,7 +219,7 @@ def course_save(*, user, course, priorities) -> None:
 def session_save(*, user, session) -> None:
     """Create or change a session; its course must belong to the period's partnership."""
     if not user_can_manage_training(user, session.period.partnership):
-        raise PermissionDenied
+        raise NotAllowed("Only the business manager can change the training programme.")
     if session.course.partnership_id != session.period.partnership_id:
         raise TrainingError("Choose one of this partnership's courses.")
     created = session.pk is None

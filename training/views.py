@@ -4,15 +4,14 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from partnership.access import agency_for, period_for, require
-from partnership.permissions import (
-    user_can_manage_training,
-    user_can_view_agency_training,
-    user_can_view_training,
-)
+from agencies.access import agency_for
+from lib.errors import DomainError
+from lib.views import domain_error_show
+from partnership.access import period_for, require
 from training.forms import AttendanceFormSet, CourseForm, ImportUploadForm, SessionForm
 from training.imports import MAX_BYTES
 from training.models import Course, CourseSession, ImportJob, ImportStatus
+from training.permissions import user_can_manage_training, user_can_view_agency_training, user_can_view_training
 from training.resources import COLUMNS, BookingResource
 from training.selectors import (
     agency_bookings,
@@ -25,7 +24,6 @@ from training.selectors import (
 )
 from training.services import (
     AttendanceChange,
-    TrainingError,
     attendance_record,
     booking_import_confirm,
     booking_import_start,
@@ -94,8 +92,8 @@ def session_attendance(request, partnership_slug, period_slug, reference):
         ]
         try:
             changed = attendance_record(user=request.user, session=session, changes=changes)
-        except TrainingError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            domain_error_show(request, error)
         else:
             messages.success(request, f"Attendance saved: {changed} booking{'s' if changed != 1 else ''} changed.")
             return redirect("training:session", partnership_slug, period_slug, reference)
@@ -149,8 +147,8 @@ def booking_import(request, partnership_slug, period_slug):
         else:
             try:
                 job = booking_import_start(user=request.user, period=period, name=upload.name, raw=upload.read())
-            except TrainingError as error:
-                form.add_error("file", str(error))
+            except DomainError as error:
+                form.add_error("file", error.message)
             else:
                 return redirect("training:import_job", partnership_slug, period_slug, job.pk)
     context = {
@@ -173,8 +171,8 @@ def import_job(request, partnership_slug, period_slug, job_id):
     if request.method == "POST":
         try:
             booking_import_confirm(user=request.user, job=job)
-        except TrainingError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            domain_error_show(request, error)
         else:
             job.refresh_from_db()
             if job.status == ImportStatus.DONE:
@@ -238,8 +236,8 @@ def session_edit(request, partnership_slug, period_slug, reference=None):
     if request.method == "POST" and form.is_valid():
         try:
             session_save(user=request.user, session=form.instance)
-        except TrainingError as error:
-            form.add_error("course", str(error))
+        except DomainError as error:
+            form.add_error("course", error.message)
         else:
             messages.success(request, f"Session {session.reference} saved.")
             return redirect("training:session", partnership_slug, period_slug, session.reference)

@@ -5,25 +5,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from lib.errors import DomainError
+from lib.roles import roles_for
+from lib.views import domain_error_show
 from partnership.access import period_for, require
-from partnership.permissions import (
-    roles_for,
-    user_can_manage_outline,
-    user_can_oversee_partnership,
-    user_can_view_audit,
-)
+from partnership.permissions import user_can_oversee_partnership, user_can_view_audit
 from reports import services
 from reports.access import spec_for
-from reports.errors import ReportsError
 from reports.forms import SpecForm
+from reports.permissions import user_can_manage_outline
 from reports.selectors import (
     changes_since_last_visit,
     dashboard_for,
     open_challenges,
     outline_for,
-    period_audit,
     previous_period,
 )
 from reports.views.common import post_only
@@ -53,19 +51,18 @@ def dashboard(request, partnership_slug, period_slug):
 def changes(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_oversee_partnership(request.user, period.partnership))
-    return render(
-        request,
-        "reports/changes.html",
-        _base(period) | {"changes": changes_since_last_visit(user=request.user, period=period)},
-    )
+    found = changes_since_last_visit(user=request.user, period=period)
+    services.period_visit_record(user=request.user, period=period)
+    return render(request, "reports/changes.html", _base(period) | {"changes": found})
 
 
 @login_required
 @require_GET
 def audit_log(request, partnership_slug, period_slug):
+    """The period's audit log is the partnership's, filtered to the period."""
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_view_audit(request.user, period.partnership))
-    return render(request, "reports/audit_log.html", _base(period) | {"entries": period_audit(period=period)})
+    return redirect(f"{reverse('partnership:audit', args=[partnership_slug])}?period={period.pk}")
 
 
 @login_required
@@ -92,9 +89,8 @@ def _spec_form_page(request, period, spec=None):
                 saved = services.spec_create(user=request.user, period=period, fields=form.spec_fields())
             else:
                 saved = services.spec_update(user=request.user, spec=spec, fields=form.spec_fields())
-        except ReportsError as error:
-            for message in getattr(error, "errors", [str(error)]):
-                form.add_error(None, message)
+        except DomainError as error:
+            domain_error_show(request, error, form)
         else:
             messages.success(request, f"Saved '{saved.title}' in the outline.")
             return redirect("reports:outline", period.partnership.slug, period.slug)
@@ -124,8 +120,8 @@ def spec_move(request, partnership_slug, period_slug, spec_slug):
         return refused
     try:
         services.spec_move(user=request.user, spec=spec, direction=request.POST.get("direction", ""))
-    except ReportsError as error:
-        messages.error(request, str(error))
+    except DomainError as error:
+        domain_error_show(request, error)
     return redirect("reports:outline", period.partnership.slug, period.slug)
 
 
@@ -141,8 +137,8 @@ def outline_copy(request, partnership_slug, period_slug):
     else:
         try:
             copied = services.outline_copy(user=request.user, source_period=source, target_period=period)
-        except ReportsError as error:
-            messages.error(request, str(error))
+        except DomainError as error:
+            domain_error_show(request, error)
         else:
             messages.success(request, f"Copied {copied} sections from {source.label}.")
     return redirect("reports:outline", period.partnership.slug, period.slug)

@@ -10,11 +10,13 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET
 
+from lib.errors import DomainError
+from lib.views import domain_error_show
 from partnership.access import period_for, require
-from partnership.permissions import user_can_manage_partnership, user_can_preview_report, user_can_sign_off_report
+from partnership.permissions import user_can_manage_partnership
 from reports.assembly import report_assemble
-from reports.errors import ReportsError
 from reports.models import PublishedReport
+from reports.permissions import user_can_preview_report, user_can_sign_off_report
 from reports.publishing import (
     PublishRefused,
     published_report_pdf_retry,
@@ -90,8 +92,8 @@ def report_sign_off_view(request, partnership_slug, period_slug):
             signoff = report_sign_off(
                 user=request.user, period=period, signatory_name=form.cleaned_data["signatory_name"]
             )
-        except ReportsError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            domain_error_show(request, error, form)
         else:
             messages.success(request, f"Signed off for {signoff.agency.name} by {signoff.signatory_name}.")
             return redirect("reports:report", partnership_slug, period_slug)
@@ -115,8 +117,8 @@ def report_publish_view(request, partnership_slug, period_slug):
                 request, "reports/report_status.html",
                 _report_context(request, period, publish_form=form, refused=error.reasons), status=400,
             )  # fmt: skip
-        except ReportsError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            domain_error_show(request, error, form)
         else:
             messages.success(request, f"Version {version.number} is published. The PDF is being made.")
             return redirect("reports:report", partnership_slug, period_slug)
@@ -153,8 +155,8 @@ def pdf_retry(request, partnership_slug, period_slug, number):
     )
     try:
         published_report_pdf_retry(user=request.user, version=version)
-    except ReportsError as error:
-        messages.error(request, str(error))
+    except DomainError as error:
+        domain_error_show(request, error)
     else:
         messages.success(request, f"The PDF of version {number} is being made again.")
     return redirect("reports:report", partnership_slug, period_slug)

@@ -6,22 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from lib.errors import DomainError
+from lib.views import domain_error_show
 from partnership.access import require
-from partnership.models import Membership, Role
-from partnership.permissions import (
-    section_roles,
-    user_can_answer_challenge,
-    user_can_assign_section,
-    user_can_challenge,
-    user_can_edit_section,
-    user_can_review_section,
-    user_can_submit_section,
-)
+from people.models import Membership, Role
 from reports import services, workflow
 from reports.access import challenge_for, section_for
 from reports.content import empty_content
 from reports.diff import content_as_text, diff_counts, diff_html, word_diff
-from reports.errors import ReportsError, StaleRevision
+from reports.errors import StaleRevision
 from reports.forms import (
     AnswerForm,
     AssignForm,
@@ -35,6 +28,15 @@ from reports.forms import (
     section_initial,
 )
 from reports.models import SectionRevision
+from reports.permissions import (
+    section_roles,
+    user_can_answer_challenge,
+    user_can_assign_section,
+    user_can_challenge,
+    user_can_edit_section,
+    user_can_review_section,
+    user_can_submit_section,
+)
 from reports.selectors import section_audit, section_history, section_page
 from reports.views.common import add_formset_errors, post_only, to_section
 
@@ -113,9 +115,8 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
                 except StaleRevision as error:
                     form.add_error(None, str(error))
                     context["stale_diff"] = diff_html(error.diff)
-                except ReportsError as error:
-                    for message in getattr(error, "errors", [str(error)]):
-                        form.add_error(None, message)
+                except DomainError as error:
+                    domain_error_show(request, error, form)
                 else:
                     messages.success(request, f"Saved as revision {revision.number}.")
                     return to_section(section)
@@ -125,8 +126,8 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
 def _act(request, section, call, success: str):
     try:
         call()
-    except ReportsError as error:
-        messages.error(request, str(error))
+    except DomainError as error:
+        domain_error_show(request, error)
     else:
         messages.success(request, success)
     return to_section(section)
@@ -268,8 +269,8 @@ def section_assign(request, partnership_slug, period_slug, section_slug):
             services.section_assign(
                 user=request.user, section=section, contributors=list(form.cleaned_data["contributors"])
             )
-        except ReportsError as error:
-            form.add_error(None, str(error))
+        except DomainError as error:
+            domain_error_show(request, error, form)
         else:
             messages.success(request, "Contributors updated.")
             return to_section(section)

@@ -48,11 +48,13 @@ def test_outsider_gets_404_for_funding(world, client_as):
 
 
 def test_other_agencys_lead_does_not_see_who_holds_accounts(world, client_as):
-    url = reverse("agencies:detail", args=[world.partnership.slug, world.agency_a.slug])
-    own = client_as("lead_a").get(url).content.decode()
-    other = client_as("lead_b").get(url).content.decode()
-    assert "People with accounts" in own and "contributor-a" in own
-    assert "People with accounts" not in other and "contributor-a" not in other
+    detail = reverse("agencies:detail", args=[world.partnership.slug, world.agency_a.slug])
+    people = reverse("people:agency", args=[world.partnership.slug, world.agency_a.slug])
+    assert people in client_as("lead_a").get(detail).content.decode()
+    assert people not in client_as("lead_b").get(detail).content.decode()
+    own = client_as("lead_a").get(people)
+    assert own.status_code == 200 and "contributor-a" in own.content.decode()
+    assert client_as("lead_b").get(people).status_code == 403
 
 
 def test_home_shows_each_role_what_it_can_do(world, client_as):

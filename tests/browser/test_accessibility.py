@@ -26,7 +26,13 @@ PAGES = [
         "lead_a",
         "agencies:detail",
         {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"},
-        "People with accounts",
+        "Representatives on the partnership",
+    ),
+    (
+        "lead_a",
+        "people:agency",
+        {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"},
+        "People in Council",
     ),
     (
         "business_manager",
@@ -40,7 +46,7 @@ PAGES = [
     ("scrutineer", "reports:changes", REPORTS_PERIOD, "Changed since your last visit"),
     ("business_manager", "reports:outline", REPORTS_PERIOD, "Outline of the 2019/20 report"),
     ("business_manager", "reports:spec_add", REPORTS_PERIOD, "Add a section"),
-    ("business_manager", "reports:audit", REPORTS_PERIOD, "Audit log"),
+    ("business_manager", "partnership:audit", {"partnership_slug": "{partnership}"}, "Audit log"),
     ("scrutineer", "reports:section", REPORTS_SECTION, "Challenges"),
     ("lead_a", "reports:section_edit", REPORTS_SECTION, "Quotes and case studies"),
     ("lead_a", "reports:section_assign", REPORTS_SECTION, "Who may draft"),

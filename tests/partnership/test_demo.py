@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from agencies.models import Agency, FundingContribution, Representative
 from agencies.selectors import funding_for_period
-from partnership.models import Membership, Partnership, Priority, ReportingPeriod, Subgroup
+from partnership.models import Partnership, Priority, ReportingPeriod, Subgroup
+from people.models import Membership
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from partnership.models import Membership, ReportingPeriod, Role
+from partnership.models import ReportingPeriod
+from people.models import Membership, Role
 from tests.factories import AgencyFactory, PartnershipFactory, PeriodFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

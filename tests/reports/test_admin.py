@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.test import RequestFactory
 
-from reports.models import AuditEntry, ReminderSent, SectionRevision
+from partnership.models import AuditEntry
+from reports.models import ReminderSent, SectionRevision
 
 
 def test_audit_entries_revisions_and_reminders_cannot_be_added_changed_or_deleted_in_admin():

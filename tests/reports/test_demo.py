@@ -1,8 +1,9 @@
 import pytest
 
-from partnership.demo import DEMO_DIR, partnership_demo_load
+from demo.loader import DEMO_DIR, demo_base_load
+from partnership.models import AuditEntry
 from reports.demo import DemoDataError, reports_demo_load, section_file_read
-from reports.models import AuditEntry, Challenge, Comment, Section, SectionRevision, SectionSpec
+from reports.models import Challenge, Comment, Section, SectionRevision, SectionSpec
 from tests.factories import Role, UserFactory, grant
 
 OUTLINE = """
@@ -87,7 +88,7 @@ def test_unknown_theme_is_a_clear_error(world, data_dir):
 
 
 def test_the_real_demo_loads_all_approved_with_history(db):
-    result = partnership_demo_load(password="demo-password-for-tests")
+    result = demo_base_load(password="demo-password-for-tests")
     changes = reports_demo_load(partnership=result.partnership, period=result.period, data_dir=DEMO_DIR)
     assert changes > 0
     files = {p.stem for p in (DEMO_DIR / "sections").glob("*.md")}
@@ -95,7 +96,7 @@ def test_the_real_demo_loads_all_approved_with_history(db):
     assert sections.count() == len(files)
     assert set(sections.values_list("state", flat=True)) == {"approved"}
     assert SectionRevision.objects.filter(number=2).count() >= 4
-    assert AuditEntry.objects.filter(action="reports.section.changes_requested").count() == 1
+    assert AuditEntry.objects.filter(code="reports.section.changes_requested").count() == 1
     assert list(Challenge.objects.values_list("state", flat=True)) == ["closed"]
     assert Comment.objects.count() >= 1
     assert reports_demo_load(partnership=result.partnership, period=result.period, data_dir=DEMO_DIR) == 0

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from agencies.models import Agency
-from reports.models import AuditEntry, Challenge, Comment, Section, SectionRevision, SectionSpec
+from partnership.audit import audit_record
+from reports.models import Challenge, Comment, Section, SectionRevision, SectionSpec
 from tests.factories import PeriodFactory
 from tests.reports.conftest import content
 
@@ -63,14 +64,8 @@ def build(world, period, n: int) -> Section:
     Challenge.objects.bulk_create(
         [Challenge(section=s, raised_by=world.users["scrutineer"], question="q") for s in sections]
     )
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                partnership=world.partnership, period=period, section=s, actor=lead, action="reports.section.saved"
-            )
-            for s in sections
-        ]
-    )
+    for s in sections:
+        audit_record(code="reports.section.saved", actor=lead, period=period, target=s, target_label=s.spec.title)
     return sections[0]
 
 
@@ -87,13 +82,15 @@ def paths(section, names):
     kwargs = {
         "dashboard": period,
         "outline": period,
-        "audit": period,
         "changes": period,
         "section": one,
         "section_edit": one,
         "section_history": one,
     }
-    return {name: reverse(f"reports:{name}", kwargs=kwargs[name]) for name in names}
+    found = {name: reverse(f"reports:{name}", kwargs=kwargs[name]) for name in names if name != "audit"}
+    if "audit" in names:  # the partnership's audit log, filtered to the period: 50 entries a page
+        found["audit"] = reverse("partnership:audit", args=["tsp"]) + f"?period={section.spec.period_id}"
+    return found
 
 
 PAGES = {

@@ -68,17 +68,12 @@ def test_a_section_with_challenges_cannot_become_a_heading(world, sections):
 
 
 def test_lead_of_a_non_statutory_agency_cannot_preview_sign_off_or_publish(world, client):
-    from agencies.models import AgencyKind
     from reports.errors import NotAllowed
     from reports.publishing import report_publish, report_sign_off
-    from tests.factories import AgencyFactory, Role, UserFactory, grant
 
-    school = AgencyFactory(
-        partnership=world.partnership, name="Schools", short_name="Schools", slug="schools",
-        kind=AgencyKind.RELEVANT_AGENCY, statutory_role="",
-    )  # fmt: skip
-    lead = UserFactory(username="lead-schools")
-    grant(lead, world.partnership, Role.AGENCY_LEAD, school)
+    school = world.agency_c  # the stock non-statutory agency
+    assert school.statutory_role == ""
+    lead = world.users["lead_c"]
     client.force_login(lead)
     for name in ("report", "report_preview"):
         assert client.get(url(name)).status_code == 403, name

@@ -2,9 +2,10 @@ import datetime
 
 import pytest
 
+from partnership.models import AuditEntry
 from reports import services
 from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
-from reports.models import AuditEntry, Challenge, Section, SectionRevision, SectionSpec
+from reports.models import Challenge, Section, SectionRevision, SectionSpec
 from tests.factories import PeriodFactory
 from tests.reports.conftest import content, make_spec, put_in_state
 
@@ -104,7 +105,7 @@ def test_comment_by_reader_is_audited(world, sections):
     )
     comment = services.comment_add(user=world.users["scrutineer"], revision=revision, body=" Good start. ")
     assert comment.body == "Good start."
-    assert AuditEntry.objects.filter(action="reports.comment.added", actor=world.users["scrutineer"]).count() == 1
+    assert AuditEntry.objects.filter(code="reports.comment.added", actor=world.users["scrutineer"]).count() == 1
 
 
 def test_other_agency_lead_cannot_comment(world, sections):
@@ -129,7 +130,8 @@ def test_challenge_open_answered_closed(world, sections):
         lead,
         scrutineer,
     )
-    assert list(AuditEntry.objects.filter(section=sections.a).order_by("pk").values_list("action", flat=True)) == [
+    codes = AuditEntry.objects.filter(target_id=sections.a.pk, code__startswith="reports.challenge")
+    assert list(codes.order_by("pk").values_list("code", flat=True)) == [
         "reports.challenge.raised",
         "reports.challenge.answered",
         "reports.challenge.closed",

@@ -2,10 +2,11 @@
 
 import pytest
 
-from partnership.permissions import forget_roles
+from lib.roles import forget_roles
+from partnership.models import AuditEntry
 from reports import services
 from reports.errors import InvalidInput, NotAllowed, WorkflowError
-from reports.models import AuditEntry, Section
+from reports.models import Section
 from tests.reports.conftest import content, put_in_state
 
 NS, DRAFT, SUB, CR, APP = "not_started", "draft", "submitted", "changes_requested", "approved"
@@ -90,8 +91,8 @@ def test_request_changes_needs_a_reason(world, sections):
 def test_transition_is_audited_with_who_from_to_and_why(world, sections):
     section = put_in_state(sections.a, SUB, world.users["lead_a"])
     services.section_request_changes(user=world.users["business_manager"], section=section, reason="Add Q4 figures.")
-    entry = AuditEntry.objects.get(action="reports.section.changes_requested")
-    assert (entry.actor, entry.section_id, entry.from_state, entry.to_state, entry.reason) == (
+    entry = AuditEntry.objects.get(code="reports.section.changes_requested")
+    assert (entry.actor, entry.target_id, entry.data["from"], entry.data["to"], entry.data["reason"]) == (
         world.users["business_manager"],
         section.pk,
         SUB,

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from partnership.demo import partnership_demo_load
+from demo.loader import DEMO_DIR, demo_base_load
 from reviews.demo import reviews_demo_load
 from reviews.models import PracticeReview, ReviewAction, RiskItem
 from reviews.rules import ClockStatus, review_clocks
@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    result = partnership_demo_load(password="demo-correct-horse-battery")
-    reviews_demo_load(partnership=result.partnership, period=result.period)
+    result = demo_base_load(password="demo-correct-horse-battery")
+    reviews_demo_load(partnership=result.partnership, period=result.period, path=DEMO_DIR / "reviews.yaml")
     return result
 
 
 def test_demo_is_idempotent(demo):
     counts = (PracticeReview.objects.count(), ReviewAction.objects.count(), RiskItem.objects.count())
-    assert reviews_demo_load(partnership=demo.partnership, period=demo.period) == 0
+    assert reviews_demo_load(partnership=demo.partnership, period=demo.period, path=DEMO_DIR / "reviews.yaml") == 0
     assert (PracticeReview.objects.count(), ReviewAction.objects.count(), RiskItem.objects.count()) == counts
 
 

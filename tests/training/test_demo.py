@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from partnership.demo import partnership_demo_load
+from demo.loader import DEMO_DIR, demo_base_load
 from training.demo import read_training_yaml, training_demo_load
 from training.models import Booking, Course, FeedbackResponse
 from training.selectors import course_feedback_summary
@@ -13,9 +13,9 @@ from training.stats import training_statistics
 
 @pytest.fixture
 def demo(db):
-    result = partnership_demo_load(password="demo-password-for-tests")
-    first = training_demo_load(partnership=result.partnership, period=result.period)
-    again = training_demo_load(partnership=result.partnership, period=result.period)
+    result = demo_base_load(password="demo-password-for-tests")
+    first = training_demo_load(partnership=result.partnership, period=result.period, path=DEMO_DIR / "training.yaml")
+    again = training_demo_load(partnership=result.partnership, period=result.period, path=DEMO_DIR / "training.yaml")
     feedback = {
         course.slug: course_feedback_summary(period=result.period, course=course)
         for course in Course.objects.filter(partnership=result.partnership)
@@ -54,7 +54,7 @@ def test_quoted_courses_feedback_is_90_and_100_per_cent(demo):
 
 
 def test_figures_equal_the_targets_in_the_yaml(demo):
-    targets = read_training_yaml()["targets"]
+    targets = read_training_yaml(DEMO_DIR / "training.yaml")["targets"]
     for split in ("children_only", "joint"):
         figures = getattr(demo["stats"], split)
         for name, value in targets[split].items():

@@ -159,9 +159,9 @@ def test_confirming_twice_is_refused(sessions):
 
 
 def test_scrutineer_cannot_start_an_import(sessions):
-    from django.core.exceptions import PermissionDenied
+    from lib.errors import NotAllowed
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         booking_import_start(
             user=sessions.users["scrutineer"], period=sessions.period, name="b.csv", raw=GOOD.read_bytes()
         )

@@ -2,8 +2,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
-from partnership.models import ReportingPeriod, Role
-from reports.errors import ReportsError
+from lib.errors import DomainError
+from partnership.models import ReportingPeriod
+from people.models import Role
 from reports.models import PdfState, PublishedReport
 from reports.publishing import PublishRefused, report_publish
 
@@ -39,7 +40,7 @@ class Command(BaseCommand):
             raise CommandError(
                 "The report cannot be published yet:\n" + "\n".join(f"- {reason}" for reason in refused.reasons)
             ) from None
-        except ReportsError as error:
+        except DomainError as error:
             raise CommandError(str(error)) from None
         version.refresh_from_db()
         self.stdout.write(self.style.SUCCESS(f"Published version {version.number} of {period}."))

@@ -2,7 +2,8 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from partnership.demo import demo_password_generate, partnership_demo_load
+from demo.loader import demo_load
+from people.demo import demo_password_generate
 
 
 class Command(BaseCommand):
@@ -13,24 +14,9 @@ class Command(BaseCommand):
         generated = not password
         if generated:
             password = demo_password_generate()
-        result = partnership_demo_load(password=password)
-        from reviews.demo import reviews_demo_load
-
-        review_changes = reviews_demo_load(partnership=result.partnership, period=result.period)
-        self.stdout.write(f"Demo practice reviews: {review_changes} change(s).")
-        from training.demo import training_demo_load
-
-        training_changes = training_demo_load(partnership=result.partnership, period=result.period)
-        self.stdout.write(f"Demo training programme: {training_changes} change(s).")
-        from partnership.demo import DEMO_DIR
-        from reports.demo import reports_demo_load
-
-        report_changes = reports_demo_load(partnership=result.partnership, period=result.period, data_dir=DEMO_DIR)
-        self.stdout.write(f"Demo report sections: {report_changes} change(s).")
-        from reports.demo_signoff import report_demo_sign_off
-
-        signoffs = report_demo_sign_off(period=result.period, data_dir=DEMO_DIR)
-        self.stdout.write(f"Demo sign-offs by the statutory partners: {signoffs} added.")
+        result = demo_load(password=password)
+        for step, changes in result.steps.items():
+            self.stdout.write(f"Demo {step}: {changes} change(s).")
         self.stdout.write(
             f"Demo partnership '{result.partnership.name}', period {result.period.label}: {result.changes} change(s)."
         )

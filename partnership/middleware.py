@@ -1,0 +1,12 @@
+from partnership.audit import audit_request_ip
+
+
+class AuditContextMiddleware:
+    """Audit entries written while a request is handled carry the address it came from."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with audit_request_ip(request.META.get("REMOTE_ADDR") or None):
+            return self.get_response(request)

@@ -1,0 +1,47 @@
+"""Changes to people and their roles, and the account events the audit trail keeps."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q
+
+from partnership.audit import audit_record
+from people.models import Membership
+
+MAX_LOGIN_CHARS = 150
+
+
+def _partnership_ids(user) -> list[int]:
+    return sorted(set(Membership.objects.filter(user=user).values_list("partnership_id", flat=True)))
+
+
+def account_event_record(*, user, code: str, data: dict | None = None) -> None:
+    """An account event (sign-in, reset, two-factor change) in the log of every partnership the user belongs to."""
+    with transaction.atomic():
+        partnership_ids = _partnership_ids(user) or [None]
+        for partnership_id in partnership_ids:
+            audit_record(
+                code=code, actor=user, partnership=partnership_id, target=user, target_label=_name(user), data=data
+            )
+
+
+def login_failure_record(*, login: str) -> None:
+    """A failed sign-in, in the log of the partnerships of the account it named (if one exists)."""
+    login = (login or "")[:MAX_LOGIN_CHARS]
+    User = get_user_model()
+    user = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).first() if login else None
+    with transaction.atomic():
+        partnership_ids = (_partnership_ids(user) if user else []) or [None]
+        for partnership_id in partnership_ids:
+            audit_record(
+                code="people.signin.failed",
+                partnership=partnership_id,
+                target=user,
+                target_label=_name(user) if user else "",
+                data={"login": login},
+            )
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()

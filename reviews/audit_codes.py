@@ -1,0 +1,7 @@
+"""What each of the reviews app's audit codes means, in words."""
+
+AUDIT_CODES = {
+    "reviews.review.created": "added the practice review {target}",
+    "reviews.review.changed": "changed the practice review {target}",
+    "reviews.action.updated": "updated the review action {target}",
+}

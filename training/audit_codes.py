@@ -1,0 +1,13 @@
+"""What each of the training app's audit codes means, in words."""
+
+AUDIT_CODES = {
+    "training.course.created": "added the course {target}",
+    "training.course.changed": "changed the course {target}",
+    "training.session.created": "added a session: {target}",
+    "training.session.changed": "changed the session {target}",
+    "training.session.attendance_recorded": "recorded attendance at {target}",
+    "training.import.uploaded": "uploaded a bookings file of {rows} rows",
+    "training.import.confirmed": "confirmed the import of a bookings file",
+    "training.import.finished": "finished importing a bookings file",
+    "training.bookings.exported": "exported the bookings of {target}",
+}
