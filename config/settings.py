@@ -153,6 +153,11 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# How the portal names itself in email, and the address its links start with (emails are
+# sent by workers and commands, which have no request to read the host from).
+PORTAL_NAME = env_str("PORTAL_NAME", "Safeguarding partnership portal")
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 7)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@safeguarding-partnership.invalid")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process. JSON only,

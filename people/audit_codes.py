@@ -13,3 +13,11 @@ AUDIT_CODES = {
     "people.membership.changed": "changed the role of {target}",
     "people.membership.deleted": "removed the role {role} from {target}",
 }
+AUDIT_CODES |= {
+    "people.invitation.created": "invited {target}",
+    "people.invitation.resent": "sent the invitation of {target} again",
+    "people.invitation.revoked": "withdrew the invitation of {target}",
+    "people.invitation.accepted": "accepted the invitation as {role}",
+    "people.lead.handed_over": "handed the role {role} to {to}",
+    "people.account.deactivated": "deactivated the account of {target}",
+}

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from partnership.models import Partnership, ReportingPeriod
-from people.models import Membership, Role
+from people.models import Invitation, Membership, Role
 
 
 @dataclass
@@ -48,3 +49,32 @@ def memberships_by_partnership(*, user) -> list[PartnershipRoles]:
 def agency_members(*, agency) -> list[Membership]:
     """The agency's memberships with their users, by role then name."""
     return list(Membership.objects.filter(agency=agency).select_related("user").order_by("role", "user__username"))
+
+
+@dataclass
+class Person:
+    user: object
+    memberships: list[Membership] = field(default_factory=list)
+
+
+def people_of(*, partnership, agency=None) -> list[Person]:
+    """Everyone holding a role in the partnership (or one agency of it), with their roles, by name."""
+    memberships = Membership.objects.filter(partnership=partnership).select_related("user", "agency")
+    if agency is not None:
+        memberships = memberships.filter(agency=agency)
+    people: dict[int, Person] = {}
+    for membership in memberships.order_by("user__last_name", "user__first_name", "user__username", "role"):
+        people.setdefault(membership.user_id, Person(membership.user)).memberships.append(membership)
+    return list(people.values())
+
+
+def open_invitations(*, partnership, agency=None, now=None) -> list[Invitation]:
+    """Invitations not yet accepted or withdrawn, newest first, each marked `expired` if its link no longer works."""
+    now = now or timezone.now()
+    invitations = Invitation.objects.filter(partnership=partnership, accepted_at__isnull=True, revoked_at__isnull=True)
+    if agency is not None:
+        invitations = invitations.filter(agency=agency)
+    found = list(invitations.select_related("agency", "invited_by").order_by("-sent_at"))
+    for invitation in found:
+        invitation.expired = invitation.expires_at <= now
+    return found

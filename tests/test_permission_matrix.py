@@ -134,8 +134,63 @@ class MatrixPublished:
         return "1"
 
 
+class MatrixPeople:
+    """people rows: an open invitation to agency A, the contributor's and lead A's roles, made when reversed."""
+
+    def __init__(self, part: str):
+        self.part = part
+
+    def __str__(self):
+        from agencies.models import Agency
+        from partnership.models import Partnership
+        from people.invitations import invitation_create, invitation_token
+        from people.models import Invitation, Membership, Role
+
+        partnership = Partnership.objects.get(slug="tsp")
+        if self.part == "contributor_role":
+            return str(Membership.objects.get(partnership=partnership, role=Role.CONTRIBUTOR).pk)
+        if self.part == "lead_role":
+            return str(Membership.objects.get(partnership=partnership, user__username="lead-a").pk)
+        if self.part == "contributor_user":
+            return str(Membership.objects.get(partnership=partnership, role=Role.CONTRIBUTOR).user_id)
+        invitation = Invitation.objects.filter(partnership=partnership).first() or invitation_create(
+            user=None, partnership=partnership, email="matrix@example.org", role=Role.CONTRIBUTOR,
+            agency=Agency.objects.get(slug="council"),
+        )  # fmt: skip
+        return invitation_token(invitation) if self.part == "token" else str(invitation.pk)
+
+
+PARTNERSHIP = {"partnership_slug": "{partnership}"}
+AGENCY_A = PARTNERSHIP | {"agency_slug": "{agency_a}"}
+BY_MANAGER_OR_LEAD_A_POST_ONLY = expect(302, 405, 403, 403, 405, 403, 404)
+
 # name -> (url kwargs, expected status by role)
 TABLE = {
+    "people:list": (PARTNERSHIP, MANAGER_ONLY),
+    "people:invite": (PARTNERSHIP, MANAGER_ONLY),
+    "people:invitation_resend": (
+        PARTNERSHIP | {"invitation_id": MatrixPeople("invitation")},
+        BY_MANAGER_OR_LEAD_A_POST_ONLY,
+    ),
+    "people:invitation_revoke": (
+        PARTNERSHIP | {"invitation_id": MatrixPeople("invitation")},
+        BY_MANAGER_OR_LEAD_A_POST_ONLY,
+    ),
+    "people:membership_remove": (
+        PARTNERSHIP | {"membership_id": MatrixPeople("contributor_role")},
+        BY_MANAGER_OR_LEAD_A_POST_ONLY,
+    ),
+    "people:lead_hand_over": (
+        PARTNERSHIP | {"membership_id": MatrixPeople("lead_role")},
+        expect(302, 200, 403, 403, 200, 403, 404),
+    ),
+    "people:account_deactivate": (
+        PARTNERSHIP | {"user_id": MatrixPeople("contributor_user")},
+        expect(302, 403, 403, 403, 405, 403, 404),
+    ),
+    "people:mfa_prompt": (PARTNERSHIP, MEMBERS_ONLY),
+    "people:agency_invite": (AGENCY_A, expect(302, 200, 403, 403, 200, 403, 404)),
+    "people:accept": ({"token": MatrixPeople("token")}, everyone(200)),
     # reports (issue 3): POST-only actions answer GET with 405 once access (404) and permission (403) pass.
     "reports:dashboard": (REPORTS_PERIOD, MEMBERS_ONLY),
     "reports:changes": (REPORTS_PERIOD, OVERSEERS_ONLY),

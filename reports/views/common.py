@@ -1,14 +1,10 @@
 from __future__ import annotations
 
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect
 
+from lib.views import post_only
 
-def post_only(request) -> HttpResponseNotAllowed | None:
-    """405 for anything but POST; checked after access, so outsiders still get 404 and others 403."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
+__all__ = ["add_formset_errors", "post_only", "to_section"]
 
 
 def to_section(section):

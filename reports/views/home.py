@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from agencies.permissions import user_can_view_agency_people, user_can_view_funding
+from people.permissions import user_can_manage_people
 from people.selectors import memberships_by_partnership
 from reports.permissions import (
     user_can_manage_outline,
@@ -37,6 +38,8 @@ def _links(user, partnership, period, agencies) -> list[tuple[str, str]]:
         ("See the partnership: periods, priorities and subgroups", reverse("partnership:detail", args=[p])),
         ("See the agencies and the membership table", reverse("agencies:list", args=[p])),
     ]
+    if user_can_manage_people(user, partnership):
+        links.append(("Invite people and manage their roles", reverse("people:list", args=[p])))
     if user_can_view_reviews(user, partnership):
         links.append(
             (
