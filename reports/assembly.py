@@ -16,7 +16,8 @@ from django.utils.text import slugify
 
 from reports.blocks import Block, block_fill
 from reports.charts import Chart, chart_for_table
-from reports.checklist import statutory_checklist
+from reports.checklist import checklist_exemptions, statutory_checklist
+from reports.content import content_has_substance
 from reports.markdown import markdown_render
 from reports.models import SectionSpec, SectionState
 
@@ -61,10 +62,11 @@ class ChecklistItem:
     title: str
     evidence: list[str]
     approved_evidence: list[str]
+    exemption: object | None = None  # a ChecklistExemption: the business manager's reason it needs no section
 
     @property
     def met(self) -> bool:
-        return bool(self.approved_evidence)
+        return bool(self.approved_evidence) or self.exemption is not None
 
 
 @dataclass
@@ -155,7 +157,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
             blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
             entry.block = blocks[spec.computed_block]
         entries.append(entry)
-    checklist = checklist_evaluate(specs)
+    checklist = checklist_evaluate(specs, checklist_exemptions(period=period))
     return AssembledReport(
         partnership=period.partnership, period=period, entries=entries, checklist=checklist, preview=preview
     )
@@ -195,8 +197,10 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
         )
 
 
-def checklist_evaluate(specs) -> list[ChecklistItem]:
-    """Each statutory requirement with the sections that evidence it, and whether one is approved."""
+def checklist_evaluate(specs, exemptions: dict | None = None) -> list[ChecklistItem]:
+    """Each statutory requirement with the sections tagged for it and those that evidence it: approved and
+    saying something (a tag on an empty section is no evidence). `exemptions` maps code to ChecklistExemption."""
+    exemptions = exemptions or {}
     items = []
     for code, title in statutory_checklist().items():
         evidence, approved = [], []
@@ -204,7 +208,8 @@ def checklist_evaluate(specs) -> list[ChecklistItem]:
             if code in (spec.themes or []) and spec.kind != "heading":
                 evidence.append(spec.title)
                 section = getattr(spec, "section", None)
-                if section is not None and section.approved_revision_id:
+                revision = section.approved_revision if section is not None and section.approved_revision_id else None
+                if revision is not None and content_has_substance(revision.content):
                     approved.append(spec.title)
-        items.append(ChecklistItem(code=code, title=title, evidence=evidence, approved_evidence=approved))
+        items.append(ChecklistItem(code, title, evidence, approved, exemptions.get(code)))
     return items

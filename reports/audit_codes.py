@@ -17,4 +17,6 @@ AUDIT_CODES = {
     "reports.report.signed_off": "signed off the report for {agency}",
     "reports.report.published": "published version {version} of the report",
     "reports.report.pdf_retried": "asked for the PDF of version {version} to be made again",
+    "reports.checklist.exempted": "said '{theme}' needs no section: {kind}",
+    "reports.checklist.exemption_cleared": "withdrew the exemption of '{theme}'",
 }

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import yaml
 
+from reports.models import ChecklistExemption
+
 CHECKLIST_PATH = Path(__file__).resolve().parent / "data" / "statutory_checklist.yaml"
 
 
@@ -24,3 +26,8 @@ def unknown_themes(themes: list[str]) -> list[str]:
     """The codes in `themes` that the checklist does not define."""
     known = statutory_checklist()
     return [code for code in themes if code not in known]
+
+
+def checklist_exemptions(*, period) -> dict:
+    """The period's exemptions by checklist code, with who decided each."""
+    return {e.code: e for e in ChecklistExemption.objects.filter(period=period).select_related("decided_by")}

@@ -112,3 +112,14 @@ def _clean_tables(tables: list, errors: list[str]) -> list[dict]:
             }
         )
     return cleaned
+
+
+def content_has_substance(content: dict | None) -> bool:
+    """Whether a revision says anything: some text, a quote or a table with rows."""
+    if not content:
+        return False
+    return (
+        any(str(content.get(name) or "").strip() for name in TEXT_FIELDS)
+        or bool(content.get("quotes"))
+        or any(table.get("rows") for table in content.get("tables") or [])
+    )

@@ -254,4 +254,10 @@ class PeriodVisit(models.Model):
 
 
 # Sign-offs and published versions live in their own module; importing them here registers them.
-from reports.models_publishing import PdfState, PublishedReport, SignOff  # noqa: E402, F401
+from reports.models_publishing import (  # noqa: E402, F401
+    ChecklistExemption,
+    ExemptionKind,
+    PdfState,
+    PublishedReport,
+    SignOff,
+)

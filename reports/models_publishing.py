@@ -133,3 +133,38 @@ class PublishedReport(models.Model):
 def published_report_never_deleted(sender, instance, **kwargs):
     """Covers QuerySet.delete() and cascades too, which skip the model's own delete()."""
     raise ValueError("A published report cannot be deleted; publish a new version with a change note instead.")
+
+
+class ExemptionKind(models.TextChoices):
+    NOT_APPLICABLE = "not_applicable", "Does not apply this year"
+    COVERED_ELSEWHERE = "covered_elsewhere", "Covered elsewhere"
+
+
+class ChecklistExemption(TimeStampedModel):
+    """The business manager's word that a statutory theme does not apply, or is covered elsewhere, and why.
+
+    Shown with its reason to the scrutineer and the signatories on the report page, so a theme
+    is never met silently.
+    """
+
+    period = models.ForeignKey(
+        "partnership.ReportingPeriod", on_delete=models.CASCADE, related_name="checklist_exemptions"
+    )
+    code = models.CharField(max_length=40, help_text="The statutory checklist code.")
+    kind = models.CharField(max_length=20, choices=ExemptionKind.choices)
+    reason = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["period", "code"]
+        verbose_name = "checklist exemption"
+        constraints = [
+            models.UniqueConstraint(fields=["period", "code"], name="reports_checklistexemption_one_per_theme"),
+            models.CheckConstraint(condition=~Q(reason=""), name="reports_checklistexemption_has_reason"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ExemptionKind.values), name="reports_checklistexemption_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.code} {self.get_kind_display().lower()}"

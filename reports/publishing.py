@@ -33,6 +33,7 @@ from reports.assembly import (
     report_assemble,
     unapproved_specs,
 )
+from reports.checklist import checklist_exemptions
 from reports.errors import DomainError, InvalidInput, NotAllowed
 from reports.frozen import latest_number_set
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
@@ -117,7 +118,7 @@ def report_readiness(*, period) -> Readiness:
             f"{open_challenges} challenge{'s' if open_challenges != 1 else ''} from the scrutineer "
             f"{'is' if open_challenges == 1 else 'are'} still open."
         )
-    checklist = checklist_evaluate(specs)
+    checklist = checklist_evaluate(specs, checklist_exemptions(period=period))
     for item in (item for item in checklist if not item.met):
         reasons.append(f"No approved section evidences '{item.title}'.")
     fingerprint = draft_fingerprint(period)

@@ -17,13 +17,16 @@ from django.utils import timezone
 from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
 from reports import workflow
+from reports.checklist import statutory_checklist
 from reports.content import content_clean, empty_content
 from reports.diff import content_as_text, word_diff
 from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
 from reports.models import (
     Challenge,
     ChallengeState,
+    ChecklistExemption,
     Comment,
+    ExemptionKind,
     PeriodVisit,
     Section,
     SectionRevision,
@@ -36,6 +39,7 @@ from reports.permissions import (
     user_can_assign_section,
     user_can_challenge,
     user_can_manage_outline,
+    user_can_publish_report,
     user_can_view_section,
 )
 
@@ -321,6 +325,54 @@ def challenge_close(*, user, challenge: Challenge) -> Challenge:
             to_state="closed",
         )
     return locked
+
+
+# The statutory checklist ---------------------------------------------------------------
+
+
+def checklist_exemption_set(*, user, period, code: str, kind: str, reason: str) -> ChecklistExemption:
+    """Record that a statutory theme needs no section this year (it does not apply, or is covered elsewhere)."""
+    if not user_can_publish_report(user, period):
+        raise NotAllowed("Only the business manager can say a statutory theme needs no section.")
+    title = statutory_checklist().get(code)
+    errors = [] if title else [f"There is no statutory theme '{code[:40]}'. Choose one from the checklist."]
+    if kind not in ExemptionKind.values:
+        errors.append("Choose whether the theme does not apply this year or is covered elsewhere.")
+    reason = (reason or "").strip()
+    if not reason:
+        errors.append("Say why, so the scrutineer and the signatories can judge it.")
+    elif len(reason) > MAX_COMMENT_CHARS:
+        errors.append(f"Keep the reason under {MAX_COMMENT_CHARS:,} characters.")
+    if errors:
+        raise InvalidInput(errors)
+    with transaction.atomic():
+        _lock_outline(period)
+        before = ChecklistExemption.objects.filter(period=period, code=code).first()
+        exemption, _ = ChecklistExemption.objects.update_or_create(
+            period=period, code=code, defaults={"kind": kind, "reason": reason, "decided_by": user}
+        )
+        audit_write(
+            period=period, target=exemption, action="reports.checklist.exempted", actor=user,
+            data={"theme": title, "kind": exemption.get_kind_display(), "reason": reason,
+                  "before": {"kind": before.kind, "reason": before.reason} if before else {}},
+        )  # fmt: skip
+    return exemption
+
+
+def checklist_exemption_clear(*, user, period, code: str) -> None:
+    """Withdraw an exemption: the theme needs an approved section again."""
+    if not user_can_publish_report(user, period):
+        raise NotAllowed("Only the business manager can change the statutory checklist.")
+    with transaction.atomic():
+        _lock_outline(period)
+        exemption = ChecklistExemption.objects.filter(period=period, code=code).first()
+        if exemption is None:
+            raise WorkflowError("This theme has no exemption to withdraw.")
+        audit_write(
+            period=period, action="reports.checklist.exemption_cleared", actor=user,
+            data={"theme": statutory_checklist().get(code, code), "reason": exemption.reason},
+        )  # fmt: skip
+        exemption.delete()
 
 
 # The outline ---------------------------------------------------------------------------

@@ -18,6 +18,7 @@ urlpatterns = [
     path(PERIOD + "outline/<slug:spec_slug>/move/", period.spec_move, name="spec_move"),
     path(PERIOD + "report/", report.report_status, name="report"),
     path(PERIOD + "report/preview/", report.report_preview, name="report_preview"),
+    path(PERIOD + "report/checklist/<slug:code>/", report.checklist_exemption_view, name="checklist_exemption"),
     path(PERIOD + "report/sign-off/", report.report_sign_off_view, name="report_sign_off"),
     path(PERIOD + "report/publish/", report.report_publish_view, name="report_publish"),
     path(PERIOD + "report/versions/<int:number>/progress/", report.pdf_progress, name="pdf_progress"),

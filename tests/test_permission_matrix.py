@@ -224,6 +224,7 @@ TABLE = {
     # reports: the assembled report. Agency A (council) and B (police) are statutory partners, who sign off.
     "reports:report": (REPORTS_PERIOD, REPORT_READERS),
     "reports:report_preview": (REPORTS_PERIOD, REPORT_READERS),
+    "reports:checklist_exemption": (REPORTS_PERIOD | {"code": "training"}, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404, lead_c=403)),
     "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),

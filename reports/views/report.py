@@ -8,15 +8,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lib.errors import DomainError
 from lib.views import domain_error_show
 from partnership.access import period_for, require
-from partnership.permissions import user_can_manage_partnership
+from reports import services
 from reports.assembly import report_assemble
-from reports.models import PublishedReport
-from reports.permissions import user_can_preview_report, user_can_sign_off_report
+from reports.models import ExemptionKind, PublishedReport
+from reports.permissions import user_can_preview_report, user_can_publish_report, user_can_sign_off_report
 from reports.publishing import (
     PublishRefused,
     published_report_pdf_retry,
@@ -33,6 +34,14 @@ class SignOffForm(forms.Form):
     signatory_name = forms.CharField(
         label="Name of the person signing off", max_length=200, help_text="As it should appear in the record."
     )
+
+
+class ExemptionForm(forms.Form):
+    kind = forms.ChoiceField(label="Why no section is needed", choices=ExemptionKind.choices, widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Reason", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown to the scrutineer and the signatories, for example where the theme is covered instead.",
+    )  # fmt: skip
 
 
 class PublishForm(forms.Form):
@@ -56,10 +65,11 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         "period": period,
         "readiness": readiness,
         "versions": versions,
-        "can_publish": user_can_manage_partnership(request.user, period.partnership),
+        "can_publish": user_can_publish_report(request.user, period),
         "statutory_agency": statutory_agency,
         "sign_off_form": sign_off_form or SignOffForm(),
         "publish_form": publish_form or PublishForm(),
+        "exemption_form": ExemptionForm(),
         "refused": refused or [],
     }
 
@@ -105,7 +115,7 @@ def report_sign_off_view(request, partnership_slug, period_slug):
 @login_required
 def report_publish_view(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
-    require(user_can_manage_partnership(request.user, period.partnership))
+    require(user_can_publish_report(request.user, period))
     if refusal := post_only(request):
         return refusal
     form = PublishForm(request.POST)
@@ -147,7 +157,7 @@ def pdf_progress(request, partnership_slug, period_slug, number):
 @login_required
 def pdf_retry(request, partnership_slug, period_slug, number):
     period = period_for(request.user, partnership_slug, period_slug)
-    require(user_can_manage_partnership(request.user, period.partnership))
+    require(user_can_publish_report(request.user, period))
     if refusal := post_only(request):
         return refusal
     version = get_object_or_404(
@@ -160,3 +170,25 @@ def pdf_retry(request, partnership_slug, period_slug, number):
     else:
         messages.success(request, f"The PDF of version {number} is being made again.")
     return redirect("reports:report", partnership_slug, period_slug)
+
+
+@login_required
+def checklist_exemption_view(request, partnership_slug, period_slug, code):
+    """Mark a statutory theme as needing no section, with a reason; or withdraw that."""
+    period = period_for(request.user, partnership_slug, period_slug)
+    require(user_can_publish_report(request.user, period))
+    if refusal := post_only(request):
+        return refusal
+    try:
+        if request.POST.get("action") == "clear":
+            services.checklist_exemption_clear(user=request.user, period=period, code=code)
+            messages.success(request, "The exemption was withdrawn: the theme needs an approved section again.")
+        else:
+            services.checklist_exemption_set(
+                user=request.user, period=period, code=code, kind=request.POST.get("kind", ""),
+                reason=request.POST.get("reason", ""),
+            )  # fmt: skip
+            messages.success(request, "Recorded, with your reason, for the scrutineer and the signatories to see.")
+    except DomainError as error:
+        domain_error_show(request, error)
+    return redirect(f"{reverse('reports:report', args=[partnership_slug, period_slug])}#checklist")
