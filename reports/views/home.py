@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET
 
 from agencies.permissions import user_can_view_agency_people, user_can_view_funding
 from people.permissions import user_can_manage_people
-from people.selectors import memberships_by_partnership
+from people.selectors import memberships_by_partnership, open_invitations
 from reports.permissions import (
     user_can_manage_outline,
     user_can_preview_report,
     user_can_publish_report,
     user_can_sign_off_report,
 )
+from reports.tasklist import tasks_for
 from reviews.permissions import user_can_update_review_actions, user_can_view_reviews
 from training.permissions import user_can_manage_training, user_can_view_agency_training, user_can_view_training
 
@@ -30,6 +31,7 @@ class PartnershipHome:
     roles: list[str]
     current_period: object | None
     links: list[tuple[str, str]] = field(default_factory=list)
+    tasks: list = field(default_factory=list)
 
 
 def _links(user, partnership, period, agencies) -> list[tuple[str, str]]:
@@ -113,5 +115,10 @@ def home(request):
         for summary in memberships_by_partnership(user=request.user):
             home = PartnershipHome(summary.partnership, summary.role_labels, summary.current_period)
             home.links = _links(request.user, summary.partnership, summary.current_period, summary.agencies)
+            if summary.current_period is not None:
+                pending = 0
+                if user_can_manage_people(request.user, summary.partnership):
+                    pending = len([i for i in open_invitations(partnership=summary.partnership) if not i.expired])
+                home.tasks = tasks_for(user=request.user, period=summary.current_period, pending_invitations=pending)
             homes.append(home)
     return render(request, "reports/home.html", {"homes": homes})
