@@ -106,7 +106,7 @@ def _notify(task_name: str, *args) -> None:
     transaction.on_commit(lambda: task.delay(*args))
 
 
-def _transition(*, user, section: Section, action: str, reason: str = "") -> Section:
+def _transition(*, user, section: Section, action: str, reason: str = "", data: dict | None = None) -> Section:
     """Move the section along the workflow table and audit it, inside the caller's transaction."""
     locked = _locked(section)
     to_state = workflow.next_state(action, locked.state)
@@ -125,6 +125,7 @@ def _transition(*, user, section: Section, action: str, reason: str = "") -> Sec
         from_state=from_state,
         to_state=to_state,
         reason=reason,
+        data=data,
     )
     return locked
 
@@ -172,23 +173,43 @@ def section_submit(*, user, section: Section) -> Section:
     _check_roles(user, section, "submit", "Only the agency lead can submit this section. Ask them to submit it.")
     with transaction.atomic():
         locked = _transition(user=user, section=section, action="submit")
-        _notify("notify_section_event", locked.pk, "submitted")
+        _notify("notify_section_event", locked.pk, "submitted", user.pk)
     return locked
 
 
-def section_approve(*, user, section: Section, revision_number: int | None = None) -> Section:
-    """The business manager approves the latest revision; it becomes the one the report uses."""
+MAX_REASON_CHARS = 2_000
+
+
+def section_approve(
+    *, user, section: Section, revision_number: int | None = None, self_approval_reason: str = ""
+) -> Section:
+    """The business manager approves the latest revision; it becomes the one the report uses.
+
+    A manager approving what they wrote themselves gives a reason, which the audit trail keeps
+    (another business manager's approval needs none): a partnership may have only one manager.
+    """
     _check_roles(user, section, "approve", "Only the business manager can approve sections.")
+    reason = (self_approval_reason or "").strip()
+    if len(reason) > MAX_REASON_CHARS:
+        raise InvalidInput(f"Keep the reason under {MAX_REASON_CHARS:,} characters.")
     with transaction.atomic():
         locked = _locked(section)
-        if revision_number is not None:
-            latest = SectionRevision.objects.filter(pk=locked.current_revision_id).values_list("number", flat=True)
-            if list(latest) != [revision_number]:
-                raise WorkflowError(
-                    f"The section has changed since you read revision {revision_number}. Read it again, then approve."
-                )
-        locked = _transition(user=user, section=section, action="approve")
-        _notify("notify_section_event", locked.pk, "approved")
+        current = SectionRevision.objects.filter(pk=locked.current_revision_id).first()
+        if revision_number is not None and (current is None or current.number != revision_number):
+            raise WorkflowError(
+                f"The section has changed since you read revision {revision_number}. Read it again, then approve."
+            )
+        own = current is not None and current.author_id == user.pk
+        if own and not reason:
+            raise WorkflowError(
+                "You wrote this revision, so another business manager should approve it. If there is none, give "
+                "your reason for approving it yourself; it is kept in the audit log."
+            )
+        locked = _transition(
+            user=user, section=section, action="approve", reason=reason if own else "",
+            data={"self_approved": True} if own else None,
+        )  # fmt: skip
+        _notify("notify_section_event", locked.pk, "approved", user.pk)
     return locked
 
 
@@ -202,7 +223,7 @@ def section_request_changes(*, user, section: Section, reason: str) -> Section:
         raise InvalidInput(f"Keep the reason under {MAX_COMMENT_CHARS:,} characters.")
     with transaction.atomic():
         locked = _transition(user=user, section=section, action="request_changes", reason=reason)
-        _notify("notify_section_event", locked.pk, "changes_requested")
+        _notify("notify_section_event", locked.pk, "changes_requested", user.pk)
     return locked
 
 
@@ -269,7 +290,7 @@ def challenge_raise(*, user, section: Section, question: str) -> Challenge:
             section=locked, revision_id=locked.current_revision_id, raised_by=user, question=question
         )
         audit_write(section=locked, action="reports.challenge.raised", actor=user, to_state="open", reason=question)
-        _notify("notify_challenge_event", challenge.pk, "raised")
+        _notify("notify_challenge_event", challenge.pk, "raised", user.pk)
     return challenge
 
 
@@ -299,7 +320,7 @@ def challenge_answer(*, user, challenge: Challenge, answer: str) -> Challenge:
             to_state="answered",
             reason=answer,
         )
-        _notify("notify_challenge_event", locked.pk, "answered")
+        _notify("notify_challenge_event", locked.pk, "answered", user.pk)
     return locked
 
 

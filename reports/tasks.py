@@ -39,8 +39,9 @@ CHALLENGE_EVENTS = {
 }
 
 
-def _send(users, subject: str, body: str) -> int:
-    recipients = sorted({u.email for u in users if u.email})
+def _send(users, subject: str, body: str, actor_id: int | None = None) -> int:
+    # Nobody is told about their own action: a manager who submits a section is not mailed about it.
+    recipients = sorted({u.email for u in users if u.email and u.pk != actor_id})
     if not recipients:
         return 0
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
@@ -48,18 +49,18 @@ def _send(users, subject: str, body: str) -> int:
 
 
 @shared_task(name="reports.notify_section_event", **RETRY, **LIMITS)
-def notify_section_event(section_id: int, event: str) -> int:
+def notify_section_event(section_id: int, event: str, actor_id: int | None = None) -> int:
     """Mail the business managers (submitted) or the section's writers (approved, changes requested)."""
     section = Section.objects.select_related("spec__period").filter(pk=section_id).first()
     if section is None or event not in SECTION_EVENTS:
         return 0
     users = business_manager_users(section=section) if event == "submitted" else section_writer_users(section=section)
     subject, body = (text.format(title=section.spec.title) for text in SECTION_EVENTS[event])
-    return _send(users, subject, body)
+    return _send(users, subject, body, actor_id)
 
 
 @shared_task(name="reports.notify_challenge_event", **RETRY, **LIMITS)
-def notify_challenge_event(challenge_id: int, event: str) -> int:
+def notify_challenge_event(challenge_id: int, event: str, actor_id: int | None = None) -> int:
     """Mail the writers when a challenge is raised, and the scrutineers when it is answered."""
     challenge = Challenge.objects.select_related("section__spec__period").filter(pk=challenge_id).first()
     if challenge is None or event not in CHALLENGE_EVENTS:
@@ -67,7 +68,7 @@ def notify_challenge_event(challenge_id: int, event: str) -> int:
     section = challenge.section
     users = section_writer_users(section=section) if event == "raised" else scrutineer_users(section=section)
     subject, body = (text.format(title=section.spec.title) for text in CHALLENGE_EVENTS[event])
-    return _send(users, subject, body)
+    return _send(users, subject, body, actor_id)
 
 
 def reminder_kind(days_left: int) -> str | None:

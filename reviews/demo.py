@@ -1,4 +1,4 @@
-"""Load the demo practice reviews (demo/dudley-2019-20/reviews.yaml). Running it again changes nothing."""
+"""Load the demo practice reviews from the demo folder's reviews.yaml. Running it again changes nothing."""
 
 from __future__ import annotations
 

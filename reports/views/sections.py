@@ -58,6 +58,8 @@ def section_detail(request, partnership_slug, period_slug, section_slug):
         "can_challenge": user_can_challenge(request.user, section),
         "can_answer": user_can_answer_challenge(request.user, section),
         "can_assign": user_can_assign_section(request.user, section),
+        "approval_is_own": section.current_revision is not None
+        and section.current_revision.author_id == request.user.pk,
         "comment_form": CommentForm(),
         "challenge_form": ChallengeForm(),
         "reason_form": ReasonForm(),
@@ -163,7 +165,12 @@ def section_approve(request, partnership_slug, period_slug, section_slug):
     return _act(
         request,
         section,
-        lambda: services.section_approve(user=request.user, section=section, revision_number=number),
+        lambda: services.section_approve(
+            user=request.user,
+            section=section,
+            revision_number=number,
+            self_approval_reason=request.POST.get("self_approval_reason", ""),
+        ),  # fmt: skip
         "Approved. This revision is the one the report will use.",
     )
 
