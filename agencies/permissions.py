@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 
 from agencies.models import Agency, FundingContribution
 from lib.roles import roles_for
+from partnership.models import Partnership
 
 
 def user_can_view_agency_people(user, agency) -> bool:
@@ -37,6 +38,11 @@ def user_is_statutory_lead(user, partnership) -> bool:
     """A lead of one of the partnership's statutory partners (who sign off its report)."""
     led = roles_for(user).leads_in(partnership.pk)
     return bool(led) and Agency.objects.filter(pk__in=led, statutory_role__gt="").exists()
+
+
+def partnerships_statutory_led_by(user) -> QuerySet[Partnership]:
+    """The partnerships in which the user leads a statutory partner."""
+    return Partnership.objects.filter(pk__in=statutory_agencies_led_by(user).values("partnership_id"))
 
 
 def statutory_agencies_led_by(user) -> QuerySet[Agency]:

@@ -61,6 +61,15 @@ def sections_visible_to(user) -> QuerySet[Section]:
     )
 
 
+def _written_by(roles) -> Q:
+    """The sections these roles write: their agencies' own, and those naming their partnership role as author."""
+    return (
+        Q(spec__author=Author.AGENCY, spec__owner_agency_id__in=roles.led_agencies)
+        | Q(spec__author=Author.BUSINESS_MANAGER, spec__period__partnership_id__in=roles.managed)
+        | Q(spec__author=Author.SCRUTINEER, spec__period__partnership_id__in=roles.scrutinised)
+    )
+
+
 def user_can_edit_section(user, section) -> bool:
     """The writer (agency lead, or the business manager or scrutineer named as author) and assigned contributors."""
     return _may(user, section, "save")
@@ -69,12 +78,11 @@ def user_can_edit_section(user, section) -> bool:
 def sections_editable_by(user) -> QuerySet[Section]:
     """Every section the user may save."""
     roles = roles_for(user)
-    return Section.objects.filter(
-        Q(spec__author=Author.AGENCY, spec__owner_agency_id__in=roles.led_agencies)
-        | Q(spec__author=Author.AGENCY, spec__owner_agency_id__in=roles.contributor_agencies, contributors=user)
-        | Q(spec__author=Author.BUSINESS_MANAGER, spec__period__partnership_id__in=roles.managed)
-        | Q(spec__author=Author.SCRUTINEER, spec__period__partnership_id__in=roles.scrutinised)
-    ).distinct()
+    if not roles.contributor_agencies:
+        # Nothing can be assigned to them; and someone not signed in has no id to match assignments by.
+        return Section.objects.filter(_written_by(roles))
+    assigned = Q(spec__author=Author.AGENCY, spec__owner_agency_id__in=roles.contributor_agencies, contributors=user)
+    return Section.objects.filter(_written_by(roles) | assigned).distinct()
 
 
 def user_can_submit_section(user, section) -> bool:
@@ -84,12 +92,7 @@ def user_can_submit_section(user, section) -> bool:
 
 def sections_submittable_by(user) -> QuerySet[Section]:
     """Every section the user writes (and so may submit when its state allows)."""
-    roles = roles_for(user)
-    return Section.objects.filter(
-        Q(spec__author=Author.AGENCY, spec__owner_agency_id__in=roles.led_agencies)
-        | Q(spec__author=Author.BUSINESS_MANAGER, spec__period__partnership_id__in=roles.managed)
-        | Q(spec__author=Author.SCRUTINEER, spec__period__partnership_id__in=roles.scrutinised)
-    )
+    return Section.objects.filter(_written_by(roles_for(user)))
 
 
 def user_can_review_section(user, section) -> bool:
