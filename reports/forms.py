@@ -86,7 +86,9 @@ def csv_to_lines(rows: list[list[str]]) -> str:
 class TableForm(forms.Form):
     title = forms.CharField(required=False, max_length=200)
     columns = forms.CharField(
-        required=False, max_length=2000, help_text="Column headings separated by commas, for example: Source, This area, England."
+        required=False,
+        max_length=2000,
+        help_text="Column headings separated by commas, for example: Source, This area, England.",
     )
     rows = forms.CharField(
         required=False,

@@ -9,7 +9,18 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCANNED_DIRS = ["agencies", "config", "lib", "partnership", "people", "reports", "reviews", "training", "templates", "static"]
+SCANNED_DIRS = [
+    "agencies",
+    "config",
+    "lib",
+    "partnership",
+    "people",
+    "reports",
+    "reviews",
+    "training",
+    "templates",
+    "static",
+]
 SKIPPED = ("migrations", "vendor")
 SUFFIXES = {".py", ".html", ".txt", ".yaml", ".yml", ".css", ".js", ".json", ".svg", ".md"}
 DEMO_WORDS = re.compile(

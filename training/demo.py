@@ -1,39 +1,5 @@
-"""Demo training programme, from the demo folder's training.yaml (format: demo/README.md).
-
-What the demo reproduces, and why. The report's "Multi-Agency Training" section gives
-two sets of figures: the Safeguarding Children Board's own courses, and a breakdown of
-the courses run jointly with the Safeguarding Adults Board. The joint breakdown cannot
-be a part of the first set (it has 41 organisations against 38), so the demo reads the
-first set as the children-only courses and the second as the joint ones; the portal's
-totals add the two.
-
-Reproduced exactly (tests/training/test_demo.py checks each):
-- children-only: 45 sessions ("45 courses were delivered") of 14 distinct courses ("some
-  of the 14 courses that took place"): the report counts each run of a course as a
-  course in one sentence and each title in the other, and both hold; 220 training hours;
-  1,445 places; 227 did not attend and 1,400 hours lost; 38 organisations; 862 completed;
-  delegate hours "over 4,700" (4,760).
-- joint: 12 sessions; 56 training hours; 379 bookings; 124 did not attend, hours lost
-  "over 600" (652); 41 organisations; 172 completed; delegate hours "over 1,700" (1,701).
-- feedback: 90% met the aims and 100% feel more competent, for both quoted courses
-  (Introduction to Domestic Abuse with NCDV, Introduction to Child Criminal Exploitation
-  with NAVIGATE), with the report's quotes as consented comments.
-
-Not reproduced:
-- "595 bookings": 862 completions and 227 no-shows need at least 1,089 bookings, since
-  only a delegate who attended can complete. The demo has 1,127 children-only bookings
-  (900 attended, 227 did not); 595 was perhaps the count on one of the two booking
-  systems the report mentions.
-- "over 4,700 hours" and "over 1,700 hours" are reproduced as attended delegate hours;
-  for the joint courses this needs most attendance on the 7-hour courses (56 hours over
-  12 sessions is under 5 hours a session, while 1,700 hours over 255 attendances is
-  6.7). The demo puts 234 of the 255 joint attendances on its two 7-hour courses.
-- The joint courses' titles and the children-only courses marked `named_in_report: false`
-  are not in the report; they are plausible fillers to make up its counts.
-
-Delegates are synthetic (names from short lists, @example.org addresses), and so are
-session dates, spread over the year. Loading twice changes nothing.
-"""
+"""Load a demo training programme from a training.yaml (format: demo/README.md; what the demo
+reproduces of its report, and why, is written down there too)."""
 
 from __future__ import annotations
 

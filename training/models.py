@@ -18,7 +18,7 @@ class Course(TimeStampedModel):
     title = models.CharField(max_length=200)
     topic = models.CharField(max_length=120, blank=True)
     delivery_partner = models.CharField(
-        max_length=200, blank=True, help_text="Who delivers it, if not the partnership, for example NCDV."
+        max_length=200, blank=True, help_text="Who delivers it, if not the partnership, for example a local charity."
     )
     duration_hours = models.DecimalField(max_digits=5, decimal_places=2, help_text="Length of one session, in hours.")
     audience = models.CharField(max_length=200, blank=True, help_text="Who it is for.")
