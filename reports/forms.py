@@ -229,8 +229,16 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
 
 
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """People listed by name (and email, to tell two of the same name apart), never by username."""
+
+    def label_from_instance(self, obj) -> str:
+        name = obj.get_full_name() or obj.get_username()
+        return f"{name} ({obj.email})" if obj.email else name
+
+
 class AssignForm(forms.Form):
-    contributors = forms.ModelMultipleChoiceField(
+    contributors = PeopleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Contributors who may draft it"
     )
 
@@ -241,7 +249,10 @@ class AssignForm(forms.Form):
 
 class SpecForm(forms.Form):
     title = forms.CharField(max_length=200)
-    slug = forms.SlugField(max_length=80, label="Address", help_text="Lower case letters, digits and hyphens.")
+    slug = forms.SlugField(
+        max_length=80, label="Address", required=False,
+        help_text="Made from the title if you leave it empty. Lower case letters, digits and hyphens.",
+    )  # fmt: skip
     level = forms.TypedChoiceField(coerce=int, choices=[(1, "Chapter"), (2, "Section within a chapter")], initial=2)
     kind = forms.ChoiceField(choices=SpecKind.choices, initial=SpecKind.NARRATIVE)
     author = forms.ChoiceField(choices=Author.choices, initial=Author.AGENCY, label="Written by")

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from lib.slugs import slug_unique
 from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
 from reports import workflow
@@ -398,6 +399,7 @@ def checklist_exemption_clear(*, user, period, code: str) -> None:
 
 # The outline ---------------------------------------------------------------------------
 
+SLUG_MAX = SectionSpec._meta.get_field("slug").max_length
 SPEC_FIELDS = (
     "slug", "title", "level", "kind", "owner_agency", "author",
     "computed_block", "themes", "suggested_words", "guidance",
@@ -449,6 +451,9 @@ def spec_create(*, user, period, fields: dict) -> SectionSpec:
     _check_outline(user, period)
     with transaction.atomic():
         _lock_outline(period)
+        if not fields.get("slug"):
+            taken = set(SectionSpec.objects.filter(period=period).values_list("slug", flat=True))
+            fields = fields | {"slug": slug_unique(fields.get("title") or "", taken, SLUG_MAX)}
         _spec_validate(period, fields)
         position = (SectionSpec.objects.filter(period=period).aggregate(m=Max("position"))["m"] or 0) + 1
         spec = SectionSpec.objects.create(
@@ -464,6 +469,8 @@ def spec_create(*, user, period, fields: dict) -> SectionSpec:
 def spec_update(*, user, spec: SectionSpec, fields: dict) -> SectionSpec:
     """Change a spec; a section that has writing cannot become a chapter heading."""
     _check_outline(user, spec.period)
+    if not fields.get("slug"):
+        fields = fields | {"slug": spec.slug}  # an emptied address keeps the one it had
     _spec_validate(spec.period, fields, spec)
     with transaction.atomic():
         locked = SectionSpec.objects.select_for_update().get(pk=spec.pk)

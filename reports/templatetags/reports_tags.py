@@ -1,6 +1,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
+from reports.checklist import statutory_checklist
 from reports.markdown import MarkdownTooLong, markdown_render
 
 register = template.Library()
@@ -28,3 +29,10 @@ def state_tag_class(state: str) -> str:
         "answered": "govuk-tag--blue",
         "closed": "govuk-tag--grey",
     }.get(state, "govuk-tag--grey")
+
+
+@register.filter
+def theme_titles(codes) -> str:
+    """Statutory checklist codes as their titles, for reading: 'Training and its impact; ...'."""
+    titles = statutory_checklist()
+    return "; ".join(titles.get(code, code) for code in codes or [])

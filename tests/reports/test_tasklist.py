@@ -78,3 +78,30 @@ def test_home_query_count_does_not_grow_with_sections(world, client_as, role, dj
     client = client_as(role)
     with django_assert_max_num_queries(40):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_outline_shows_theme_titles_and_assign_shows_names(world, sections, client_as):
+    from reports.models import SectionSpec
+
+    SectionSpec.objects.filter(pk=sections.a.spec_id).update(themes=["training"])
+    outline = client_as("business_manager").get(reverse("reports:outline", args=["tsp", "2019-20"])).content.decode()
+    assert "Training and its impact" in outline and ">training<" not in outline
+    contributor = world.users["contributor"]
+    contributor.first_name, contributor.last_name = "Cara", "Jones"
+    contributor.save()
+    page = client_as("lead_a").get(reverse("reports:section_assign", args=["tsp", "2019-20", "council-working"]))
+    assert "Cara Jones (contributor-a@example.org)" in page.content.decode()
+
+
+def test_an_outline_entry_without_an_address_gets_one_from_its_title(world):
+    spec = services.spec_create(
+        user=world.users["business_manager"], period=world.period,
+        fields={"title": "Child Death Overview Panel", "slug": "", "kind": "narrative", "author": "agency",
+                "owner_agency": world.agency_a, "level": 2},
+    )  # fmt: skip
+    again = services.spec_create(
+        user=world.users["business_manager"], period=world.period,
+        fields={"title": "Child Death Overview Panel", "slug": "", "kind": "narrative", "author": "agency",
+                "owner_agency": world.agency_a, "level": 2},
+    )  # fmt: skip
+    assert (spec.slug, again.slug) == ("child-death-overview-panel", "child-death-overview-panel-2")
