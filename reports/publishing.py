@@ -129,6 +129,13 @@ def report_readiness(*, period) -> Readiness:
     return Readiness(checklist, reasons, statuses, open_challenges, fingerprint)
 
 
+def draft_matches_version(period, version) -> bool:
+    """Whether the approved draft is exactly what this published version holds (nothing to correct)."""
+    published = {(row["spec"], row["revision_id"]) for row in version.manifest}
+    current = set(Section.objects.filter(spec__period=period).values_list("spec__slug", "approved_revision_id"))
+    return published == current
+
+
 def statutory_agency_for(user, period) -> Agency | None:
     """The statutory partner agency this user leads in the period's partnership, if any."""
     led = roles_for(user).led_agencies

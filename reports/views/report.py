@@ -20,6 +20,7 @@ from reports.models import ExemptionKind, PublishedReport
 from reports.permissions import user_can_preview_report, user_can_publish_report, user_can_sign_off_report
 from reports.publishing import (
     PublishRefused,
+    draft_matches_version,
     published_report_pdf_retry,
     report_publish,
     report_readiness,
@@ -60,7 +61,10 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
     for version in versions:
         version.period = period  # their links need the period and partnership: no query per version
     statutory_agency = statutory_agency_for(request.user, period)
+    latest = versions[0] if versions else None
     return {
+        "latest": latest,
+        "latest_is_current": latest is not None and draft_matches_version(period, latest),
         "partnership": period.partnership,
         "period": period,
         "readiness": readiness,

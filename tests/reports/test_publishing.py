@@ -453,3 +453,22 @@ def test_a_failed_pdf_can_be_made_again_by_the_business_manager(
     assert version.pdf_state == PdfState.READY and version.pdf_sha256
     again = client_as("business_manager").post(retry, follow=True)
     assert "Only a PDF that failed can be made again" in again.content.decode()
+
+
+def test_after_publishing_the_page_says_what_was_published_and_offers_only_a_correction(ready, publish, client_as):
+    sign_all(ready)
+    manager = ready.users["business_manager"]
+    publish(user=manager, period=ready.period)
+    page = client_as("business_manager").get(report_url(ready)).content.decode()
+    assert "Version 1 is published" in page and "nothing has changed since" in page
+    assert "Publish the report" not in page and "Publish the correction" not in page
+    assert "Ready to publish?" not in page
+    section = Section.objects.get(spec__slug="s1")
+    section_save(user=ready.users["lead_a"], section=section, content=content("A corrected figure."), based_on=1)
+    draft = client_as("business_manager").get(report_url(ready)).content.decode()
+    assert "nothing has changed since" in draft  # a new draft changes nothing published until it is approved
+    section_submit(user=ready.users["lead_a"], section=Section.objects.get(pk=section.pk))
+    section_approve(user=manager, section=Section.objects.get(pk=section.pk))
+    page = client_as("business_manager").get(report_url(ready)).content.decode()
+    assert "sections have changed since" in page and "Ready to publish a correction?" in page
+    assert "Publish the correction as version 2" in page
