@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.utils.text import slugify
 
 from reports.blocks import Block, block_fill
-from reports.charts import Chart, chart_for_table
+from reports.charts import Chart, chart_for_table, parse_number
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance
 from reports.markdown import markdown_render
@@ -30,6 +30,25 @@ class RenderedTable:
     source: str
     chart: Chart | None
     anchor: str
+
+    @property
+    def numeric_columns(self) -> list[bool]:
+        """Per column: every filled cell is a number (aligned right); text columns stay left-aligned."""
+        flags = []
+        for index in range(len(self.columns)):
+            cells = [row[index] for row in self.rows if index < len(row) and str(row[index]).strip()]
+            flags.append(bool(cells) and all(parse_number(cell) is not None for cell in cells))
+        return flags
+
+    @property
+    def cells(self) -> list[list[tuple[str, bool]]]:
+        """Each row's cells with whether to align it as a number."""
+        flags = self.numeric_columns
+        return [[(cell, flags[i] if i < len(flags) else False) for i, cell in enumerate(row)] for row in self.rows]
+
+    @property
+    def headings(self) -> list[tuple[str, bool]]:
+        return list(zip(self.columns, self.numeric_columns, strict=True))
 
 
 @dataclass
