@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -87,11 +88,33 @@ def _edit_forms(request, section):
     )
 
 
+ADD_BUTTONS = {"add_quote": ("quotes", QuoteFormSet), "add_table": ("tables", TableFormSet)}
+
+
+def _with_one_more(request, section):
+    """The posted forms again, nothing saved, with one more empty quote or table (the no-script way to add one)."""
+    data = request.POST.copy()
+    for button, (prefix, formset_class) in ADD_BUTTONS.items():
+        if button in data:
+            total = int(data.get(f"{prefix}-TOTAL_FORMS") or 0)
+            data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, formset_class.max_num))
+    suggested = section.spec.suggested_words
+    forms = (
+        SectionForm(data, suggested_words=suggested),
+        QuoteFormSet(data, prefix="quotes"),
+        TableFormSet(data, request.FILES, prefix="tables"),
+    )
+    for bound in (forms[0], *forms[1].forms, *forms[2].forms):
+        bound._errors = ErrorDict()  # keep what was typed without judging it yet
+    return forms
+
+
 @login_required
 def section_edit(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
     require(user_can_edit_section(request.user, section))
-    form, quotes, tables = _edit_forms(request, section)
+    adding = request.method == "POST" and any(button in request.POST for button in ADD_BUTTONS)
+    form, quotes, tables = _with_one_more(request, section) if adding else _edit_forms(request, section)
     context = {
         "section": section,
         "spec": section.spec,
@@ -101,7 +124,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
         "quotes": quotes,
         "tables": tables,
     }
-    if request.method == "POST":
+    if request.method == "POST" and not adding:
         valid = [form.is_valid(), quotes.is_valid(), tables.is_valid()]
         add_formset_errors(form, "Quote", quotes)
         add_formset_errors(form, "Table", tables)

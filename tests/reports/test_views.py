@@ -358,3 +358,19 @@ def test_rows_typed_into_the_form_with_a_nul_character_get_a_message(client_as, 
     response = client_as("lead_a").post(url("section_edit", sections.a), data)
     assert response.status_code == 200
     assert SectionRevision.objects.count() == 0
+
+
+def test_add_another_quote_without_scripts_keeps_what_was_typed_and_saves_nothing(client_as, sections):
+    data = form_data("Typed but not saved.", **{"quotes-0-text": "A parent said thank you.", "add_quote": "1"})
+    del data["save"]
+    response = client_as("lead_a").post(url("section_edit", sections.a), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Typed but not saved." in html and "A parent said thank you." in html
+    assert 'name="quotes-1-text"' in html and 'name="quotes-TOTAL_FORMS" value="2"' in html
+    assert "There is a problem" not in html
+    assert not SectionRevision.objects.filter(section=sections.a).exists()
+    data = form_data("Tables too.", add_table="1")
+    del data["save"]
+    html = client_as("lead_a").post(url("section_edit", sections.a), data).content.decode()
+    assert 'name="tables-TOTAL_FORMS" value="2"' in html and "Table 2" in html
