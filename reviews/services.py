@@ -192,6 +192,7 @@ def review_change(*, user, review: PracticeReview, values: Mapping[str, Any]) ->
         raise NotAllowed(MANAGER_ONLY)
     fields, priorities = _review_values(values)
     with transaction.atomic():
+        # Parent first, as review_create does: a new reference must not clash with one taken at the same moment.
         Partnership.objects.select_for_update().get(pk=review.partnership_id)
         locked = PracticeReview.objects.select_for_update().get(pk=review.pk)
         priority_ids = list(locked.priorities.values_list("pk", flat=True))

@@ -232,20 +232,24 @@ def test_a_stale_review_does_not_overwrite_what_it_was_not_given(world, manager)
     review = ReviewFactory(partnership=world.partnership, reference="RR-1", title="Child B")
     stale = PracticeReview.objects.get(pk=review.pk)
     stale.summary = "Edited in memory only"
-    PracticeReview.objects.filter(pk=review.pk).update(lead_reviewer="Changed meanwhile")
-    review_change(user=manager, review=stale, values={"notification_sent_on": D(2019, 12, 24)})
+    PracticeReview.objects.filter(pk=review.pk).update(
+        lead_reviewer="Changed meanwhile", notification_sent_on=D(2019, 12, 24)
+    )
+    review_change(user=manager, review=stale, values={"notification_sent_on": D(2019, 12, 27)})
     review.refresh_from_db()
     assert (review.summary, review.lead_reviewer, review.notification_sent_on) == (
-        "An anonymised summary.", "Changed meanwhile", D(2019, 12, 24),
+        "An anonymised summary.", "Changed meanwhile", D(2019, 12, 27),
     )  # fmt: skip
-    assert only_entry().data == {"changes": {"notification_sent_on": [None, "2019-12-24"]}}
+    assert only_entry().data == {"changes": {"notification_sent_on": ["2019-12-24", "2019-12-27"]}}
 
 
 def test_the_date_rules_apply_to_the_row_as_it_is_now(world, manager):
-    """Only the notification date is given; the awareness date the row already holds still orders it."""
+    """Only the notification date is given; the awareness date the row holds orders it, not the caller's copy."""
     review = ReviewFactory(partnership=world.partnership, reference="RR-1", became_aware_on=D(2019, 12, 23))
+    stale = PracticeReview.objects.get(pk=review.pk)
+    stale.became_aware_on = D(2019, 12, 1)
     with pytest.raises(InvalidInput, match="cannot be before partnership became aware of the incident"):
-        review_change(user=manager, review=review, values={"notification_sent_on": D(2019, 12, 20)})
+        review_change(user=manager, review=stale, values={"notification_sent_on": D(2019, 12, 20)})
     assert PracticeReview.objects.get(pk=review.pk).notification_sent_on is None
     assert not AuditEntry.objects.exists()
 

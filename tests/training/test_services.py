@@ -349,14 +349,14 @@ def test_changing_a_course_audits_what_changed_and_keeps_its_address(programme):
 
 def test_a_stale_course_does_not_overwrite_what_it_was_not_given(programme):
     """The service re-reads the row under its lock: neither the caller's stale copy nor its
-    in-memory edits (what a bound form does to its instance) reach the database."""
+    in-memory edits (what a bound form does to its instance) reach the database or the audit."""
     stale = Course.objects.get(pk=programme.course.pk)
     stale.audience = "Edited in memory only"
-    Course.objects.filter(pk=stale.pk).update(topic="Changed meanwhile")
+    Course.objects.filter(pk=stale.pk).update(topic="Changed meanwhile", duration_hours=Decimal("2"))
     course_change(user=programme.manager, course=stale, values={"duration_hours": Decimal("6.5")})
     course = Course.objects.get(pk=stale.pk)
     assert (course.topic, course.audience, course.duration_hours) == ("Changed meanwhile", "", Decimal("6.50"))
-    assert only_entry().data == {"changes": {"duration_hours": ["6.00", "6.50"]}}
+    assert only_entry().data == {"changes": {"duration_hours": ["2.00", "6.50"]}}
 
 
 def test_saving_a_course_unchanged_writes_no_entry(programme):
@@ -486,17 +486,20 @@ def test_changing_a_session_audits_what_changed(programme):
 def test_a_stale_session_does_not_overwrite_what_it_was_not_given(programme):
     stale = CourseSession.objects.get(pk=programme.session.pk)
     stale.venue = "Edited in memory only"
-    CourseSession.objects.filter(pk=stale.pk).update(places_offered=40)
-    session_change(user=programme.manager, session=stale, values={"reference": "ev-100"})
+    CourseSession.objects.filter(pk=stale.pk).update(reference="ev-40", places_offered=40)
+    session_change(user=programme.manager, session=stale, values={"places_offered": 30})
     session = CourseSession.objects.get(pk=stale.pk)
-    assert (session.reference, session.venue, session.places_offered) == ("ev-100", "Council House, Dudley", 40)
-    assert only_entry().data == {"changes": {"reference": ["ev-1", "ev-100"]}}
+    assert (session.reference, session.venue, session.places_offered) == ("ev-40", "Council House, Dudley", 30)
+    assert only_entry().data == {"changes": {"places_offered": [40, 30]}}
 
 
 def test_the_rules_apply_to_the_row_as_it_is_now(programme):
-    """Going online without clearing the venue is refused: the venue the row holds now still counts."""
-    with pytest.raises(InvalidInput, match="Leave the venue blank for an online session"):
-        session_change(user=programme.manager, session=programme.session, values={"online": True})
+    """Going online is refused while the row still has a venue, whatever the caller's copy says."""
+    stale = CourseSession.objects.get(pk=programme.session.pk)
+    stale.venue = ""
+    with pytest.raises(InvalidInput) as caught:
+        session_change(user=programme.manager, session=stale, values={"online": True})
+    assert caught.value.errors == ["Leave the venue blank for an online session, or untick 'Held online'."]
     assert CourseSession.objects.get(pk=programme.session.pk).online is False
     assert not AuditEntry.objects.exists()
 

@@ -104,6 +104,7 @@ def course_change(*, user, course: Course, values: Mapping[str, Any]) -> Course:
     require_manager(user, course.partnership)
     fields, priorities = _course_values(values)
     with transaction.atomic():
+        # Parent first, as course_create does: a new title must not clash with one taken at the same moment.
         Partnership.objects.select_for_update().get(pk=course.partnership_id)
         locked = Course.objects.select_for_update().get(pk=course.pk)
         priority_ids = list(locked.priorities.values_list("pk", flat=True))
@@ -219,6 +220,7 @@ def session_change(*, user, session: CourseSession, values: Mapping[str, Any]) -
     require_manager(user, period.partnership)
     fields = _session_values(values)
     with transaction.atomic():
+        # Parent first, as session_create does: a new Event ID must not clash with one taken at the same moment.
         ReportingPeriod.objects.select_for_update().get(pk=period.pk)
         locked = CourseSession.objects.select_for_update().get(pk=session.pk)
         before = snapshot(locked, SESSION_FIELDS)
