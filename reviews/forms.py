@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from reviews.models import STEP_FIELDS, ActionStatus, PracticeReview
+from reviews.services import review_reference_problem
 
 
 class ActionUpdateForm(forms.Form):
@@ -57,7 +58,8 @@ class ActionUpdateForm(forms.Form):
 
 
 class PracticeReviewForm(forms.ModelForm):
-    """The business manager's record of a review. Date order and family rules come from the model's constraints."""
+    """The business manager's record of a review. Date order and family rules come from the model's constraints;
+    the reference rule is the service's own. Give it a copy of the review: validation changes its instance."""
 
     class Meta:
         model = PracticeReview
@@ -88,9 +90,9 @@ class PracticeReviewForm(forms.ModelForm):
 
     def clean_reference(self):
         reference = self.cleaned_data["reference"]
-        clash = PracticeReview.objects.filter(partnership=self.instance.partnership, reference=reference)
-        if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(
-                f"Another review already has the reference {reference}. Choose a different one."
-            )
+        problem = review_reference_problem(
+            partnership_id=self.instance.partnership_id, reference=reference, review_pk=self.instance.pk
+        )
+        if problem:
+            raise forms.ValidationError(problem)
         return reference

@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -26,7 +28,7 @@ from reviews.selectors import (
     review_for,
     risk_register,
 )
-from reviews.services import review_action_update, review_save
+from reviews.services import review_action_update, review_change, review_create
 
 
 def _today():
@@ -136,15 +138,16 @@ def briefings(request, partnership_slug):
 def review_edit(request, partnership_slug, reference=None):
     partnership = partnership_for(request.user, partnership_slug)
     require(user_can_manage_reviews(request.user, partnership))
-    review = (
-        review_for(partnership=partnership, reference=reference)
-        if reference
-        else PracticeReview(partnership=partnership)
-    )
-    form = PracticeReviewForm(request.POST or None, instance=review)
+    review = review_for(partnership=partnership, reference=reference) if reference else None
+    # The form validates a copy: the service applies the cleaned values to the row it locks.
+    instance = copy.copy(review) if review else PracticeReview(partnership=partnership)
+    form = PracticeReviewForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            review = review_save(user=request.user, review=form.instance, priorities=form.cleaned_data["priorities"])
+            if review is None:
+                review = review_create(user=request.user, partnership=partnership, values=form.cleaned_data)
+            else:
+                review = review_change(user=request.user, review=review, values=form.cleaned_data)
         except DomainError as error:
             domain_error_show(request, error, form)
         else:

@@ -5,9 +5,9 @@ AUDIT_CODES = {
     "training.course.changed": "changed the course {target}",
     "training.session.created": "added a session: {target}",
     "training.session.changed": "changed the session {target}",
-    "training.session.attendance_recorded": "recorded attendance at {target}",
+    "training.session.attendance_recorded": "recorded attendance at {target} (bookings changed: {changed})",
     "training.import.uploaded": "uploaded a bookings file of {rows} rows",
     "training.import.confirmed": "confirmed the import of a bookings file",
-    "training.import.finished": "finished importing a bookings file",
-    "training.bookings.exported": "exported the bookings of {target}",
+    "training.import.finished": "finished importing a bookings file: {result}",
+    "training.bookings.exported": "exported the bookings of {target} ({format}, rows: {rows})",
 }

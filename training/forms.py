@@ -1,11 +1,16 @@
 from django import forms
-from django.db.models import Q
 from django.forms import modelformset_factory
-from django.utils import timezone
 from django.utils.text import slugify
 
 from partnership.models import Priority
 from training.models import Booking, BookingStatus, Course, CourseSession
+from training.services import (
+    course_duration_problem,
+    course_title_problem,
+    session_reference_problem,
+    session_start_problem,
+    session_venue_problem,
+)
 
 
 class AttendanceForm(forms.ModelForm):
@@ -40,12 +45,8 @@ class ImportUploadForm(forms.Form):
     )
 
 
-def _long_date(day) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 class CourseForm(forms.ModelForm):
-    """A course of the partnership's programme; its address slug comes from the title."""
+    """A course of the partnership's programme; the rules it shows on the page are the services' own."""
 
     class Meta:
         model = Course
@@ -72,26 +73,21 @@ class CourseForm(forms.ModelForm):
 
     def clean_duration_hours(self):
         hours = self.cleaned_data["duration_hours"]
-        if hours is not None and hours <= 0:
-            raise forms.ValidationError("Enter a length of more than 0 hours, for example 3 or 6.5.")
+        problem = course_duration_problem(hours) if hours is not None else ""
+        if problem:
+            raise forms.ValidationError(problem)
         return hours
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
-        slug = slugify(title)[:80]
-        if not slug:
-            raise forms.ValidationError("Enter a title with some letters or numbers in it.")
-        if slug == "add":
-            raise forms.ValidationError("'Add' cannot be a course's title; give the course a longer title.")
-        others = Course.objects.filter(partnership=self.partnership).exclude(pk=self.instance.pk)
-        if others.filter(Q(title__iexact=title) | Q(slug=slug)).exists():
-            raise forms.ValidationError(f"There is already a course called '{title}'. Give this one a different title.")
-        self.instance.slug = slug if self.instance.pk is None else self.instance.slug
+        problem = course_title_problem(partnership_id=self.partnership.pk, title=title, course_pk=self.instance.pk)
+        if problem:
+            raise forms.ValidationError(problem)
         return title
 
 
 class SessionForm(forms.ModelForm):
-    """One run of a course, as the booking system lists it."""
+    """One run of a course, as the booking system lists it; the rules it shows on the page are the services' own."""
 
     class Meta:
         model = CourseSession
@@ -112,34 +108,23 @@ class SessionForm(forms.ModelForm):
 
     def clean_reference(self):
         reference = slugify(self.cleaned_data["reference"])
-        if not reference or reference == "add":
-            raise forms.ValidationError("Enter the Event ID from the booking system, for example EV-1042.")
-        if len(reference) > 40:
-            raise forms.ValidationError("Enter an Event ID of at most 40 letters, numbers and hyphens.")
-        others = CourseSession.objects.filter(period=self.period, reference=reference).exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                f"There is already a session {reference} in {self.period.label}. "
-                "Check the Event ID in the booking system."
-            )
+        problem = session_reference_problem(period=self.period, reference=reference, session_pk=self.instance.pk)
+        if problem:
+            raise forms.ValidationError(problem)
         return reference
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
-        day = timezone.localtime(starts_at).date()
-        if not self.period.start <= day <= self.period.end:
-            raise forms.ValidationError(
-                f"Enter a start between {_long_date(self.period.start)} and {_long_date(self.period.end)}, "
-                f"the dates of {self.period.label}."
-            )
+        problem = session_start_problem(period=self.period, starts_at=starts_at)
+        if problem:
+            raise forms.ValidationError(problem)
         return starts_at
 
     def clean(self):
         cleaned = super().clean()
-        venue, online = (cleaned.get("venue") or "").strip(), cleaned.get("online")
-        if online and venue:
-            self.add_error("venue", "Leave the venue blank for an online session, or untick 'Held online'.")
-        elif not online and not venue:
-            self.add_error("venue", "Enter the venue, or tick 'Held online'.")
+        venue = (cleaned.get("venue") or "").strip()
+        problem = session_venue_problem(online=bool(cleaned.get("online")), venue=venue)
+        if problem:
+            self.add_error("venue", problem)
         cleaned["venue"] = venue
         return cleaned

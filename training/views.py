@@ -1,3 +1,5 @@
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -12,7 +14,7 @@ from training.forms import AttendanceFormSet, CourseForm, ImportUploadForm, Sess
 from training.imports import MAX_BYTES
 from training.models import Course, CourseSession, ImportJob, ImportStatus
 from training.permissions import user_can_manage_training, user_can_view_agency_training, user_can_view_training
-from training.resources import COLUMNS, BookingResource
+from training.resources import COLUMNS
 from training.selectors import (
     agency_bookings,
     course_feedback_summary,
@@ -27,9 +29,12 @@ from training.services import (
     attendance_record,
     booking_import_confirm,
     booking_import_start,
-    course_save,
+    bookings_export,
+    course_change,
+    course_create,
     import_progress,
-    session_save,
+    session_change,
+    session_create,
 )
 from training.stats import training_statistics
 
@@ -148,7 +153,7 @@ def booking_import(request, partnership_slug, period_slug):
             try:
                 job = booking_import_start(user=request.user, period=period, name=upload.name, raw=upload.read())
             except DomainError as error:
-                form.add_error("file", error.message)
+                domain_error_show(request, error, form)
             else:
                 return redirect("training:import_job", partnership_slug, period_slug, job.pk)
     context = {
@@ -197,11 +202,12 @@ def booking_export(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_manage_training(request.user, period.partnership))
     file_format = request.GET.get("format", "csv")
-    if file_format not in EXPORT_TYPES:
-        messages.error(request, "Choose CSV or XLSX for the export.")
+    try:
+        content = bookings_export(user=request.user, period=period, file_format=file_format)
+    except DomainError as error:
+        domain_error_show(request, error)
         return redirect("training:courses", partnership_slug, period_slug)
-    dataset = BookingResource(period=period).export()
-    response = HttpResponse(dataset.export(file_format), content_type=EXPORT_TYPES[file_format])
+    response = HttpResponse(content, content_type=EXPORT_TYPES[file_format])
     filename = f"training-bookings-{period.partnership.slug}-{period.slug}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -217,12 +223,21 @@ def _managed_period(request, partnership_slug, period_slug):
 @require_http_methods(["GET", "POST"])
 def course_edit(request, partnership_slug, period_slug, course_slug=None):
     period = _managed_period(request, partnership_slug, period_slug)
-    course = course_get(period=period, slug=course_slug) if course_slug else Course(partnership=period.partnership)
-    form = CourseForm(request.POST or None, instance=course, partnership=period.partnership)
+    course = course_get(period=period, slug=course_slug) if course_slug else None
+    # The form validates a copy: the service applies the cleaned values to the row it locks.
+    instance = copy.copy(course) if course else Course(partnership=period.partnership)
+    form = CourseForm(request.POST or None, instance=instance, partnership=period.partnership)
     if request.method == "POST" and form.is_valid():
-        course_save(user=request.user, course=form.instance, priorities=form.cleaned_data["priorities"])
-        messages.success(request, f"Course '{course.title}' saved.")
-        return redirect("training:courses", partnership_slug, period_slug)
+        try:
+            if course is None:
+                course = course_create(user=request.user, partnership=period.partnership, values=form.cleaned_data)
+            else:
+                course = course_change(user=request.user, course=course, values=form.cleaned_data)
+        except DomainError as error:
+            domain_error_show(request, error, form)
+        else:
+            messages.success(request, f"Course '{course.title}' saved.")
+            return redirect("training:courses", partnership_slug, period_slug)
     context = {"partnership": period.partnership, "period": period, "form": form, "course": course}
     return render(request, "training/course_form.html", context, status=400 if form.errors else 200)
 
@@ -231,13 +246,20 @@ def course_edit(request, partnership_slug, period_slug, course_slug=None):
 @require_http_methods(["GET", "POST"])
 def session_edit(request, partnership_slug, period_slug, reference=None):
     period = _managed_period(request, partnership_slug, period_slug)
-    session = session_get(period=period, reference=reference) if reference else CourseSession(period=period)
-    form = SessionForm(request.POST or None, instance=session, period=period)
+    session = session_get(period=period, reference=reference) if reference else None
+    if session is not None:
+        session.period = period
+    # The form validates a copy: the service applies the cleaned values to the row it locks.
+    instance = copy.copy(session) if session else CourseSession(period=period)
+    form = SessionForm(request.POST or None, instance=instance, period=period)
     if request.method == "POST" and form.is_valid():
         try:
-            session_save(user=request.user, session=form.instance)
+            if session is None:
+                session = session_create(user=request.user, period=period, values=form.cleaned_data)
+            else:
+                session = session_change(user=request.user, session=session, values=form.cleaned_data)
         except DomainError as error:
-            form.add_error("course", error.message)
+            domain_error_show(request, error, form)
         else:
             messages.success(request, f"Session {session.reference} saved.")
             return redirect("training:session", partnership_slug, period_slug, session.reference)

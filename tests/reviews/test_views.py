@@ -320,3 +320,49 @@ def test_review_detail_queries_do_not_grow_with_actions(data, client_as):
 )
 def test_home_links_to_the_review_pages_for_each_role(world, client_as, role, link):
     assert link in html.unescape(client_as(role).get(reverse("home")).content.decode())
+
+
+def test_an_action_update_from_the_page_is_audited(data, client_as):
+    from partnership.models import AuditEntry
+
+    client_as("lead_a").post(url("action_update", data, action_id=data.own.pk), {"status": "in_progress"})
+    entry = AuditEntry.objects.get(code__startswith="reviews.")  # signing in is audited too
+    assert (entry.code, entry.actor, entry.target_id, entry.data) == (
+        "reviews.action.updated", data.users["lead_a"], data.own.pk,
+        {"changes": {"status": ["not_started", "in_progress"]}, "note": ""},
+    )  # fmt: skip
+
+
+def test_a_changed_review_from_the_page_is_audited_with_what_changed(data, client_as):
+    from partnership.models import AuditEntry
+
+    form = {
+        **REVIEW_FORM,
+        "reference": "RR-2",
+        "title": "Child B",
+        "kind": "rapid_review",
+        "summary": "An anonymised summary.",
+    }
+    client_as("business_manager").post(url("edit", data, reference="RR-2"), {**form, "became_aware_on": "2019-12-02"})
+    entry = AuditEntry.objects.get(code__startswith="reviews.")
+    assert (entry.code, entry.target_id) == ("reviews.review.changed", data.breached.pk)
+    assert entry.data["changes"] == {
+        "notification_sent_on": [None, "2020-01-10"],
+        "learning_themes": ["", "Neglect\nVoice of the child"],
+    }
+
+
+def test_a_refusal_from_the_service_is_shown_on_the_review_form(data, client_as, monkeypatch):
+    """A rule the form could not see (another manager took the reference a moment ago) still reaches the page."""
+    from lib.errors import InvalidInput
+
+    def refuse(**kwargs):
+        raise InvalidInput("Another review already has the reference CSPR-9. Choose a different one.")
+
+    monkeypatch.setattr(reviews.views, "review_create", refuse)
+    response = client_as("business_manager").post(url("create", data), REVIEW_FORM)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "Another review already has the reference CSPR-9. Choose a different one." in content
+    assert not data.partnership.practice_reviews.filter(reference="CSPR-9").exists()

@@ -263,7 +263,7 @@ def test_a_file_that_went_bad_after_checking_imports_nothing(sessions):
 def test_large_files_are_checked_by_the_celery_task_with_progress(
     sessions, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from training import services
+    from training.services import imports as services
 
     monkeypatch.setattr(services, "SYNC_ROW_LIMIT", 2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

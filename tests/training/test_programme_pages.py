@@ -125,3 +125,38 @@ def test_another_partnerships_course_cannot_be_chosen(world, client_as):
     assert response.status_code == 400
     assert "Select a valid choice." in response.content.decode()
     assert CourseSession.objects.count() == 0
+
+
+def test_a_refusal_from_the_service_is_shown_on_the_form_and_nothing_is_saved(world, client_as, monkeypatch):
+    """A rule the form could not see (another manager took the title a moment ago) still reaches the page."""
+    from lib.errors import InvalidInput
+    from training import views
+
+    def refuse(**kwargs):
+        raise InvalidInput("There is already a course called 'Neglect'. Give this one a different title.")
+
+    monkeypatch.setattr(views, "course_create", refuse)
+    response = client_as("business_manager").post(url("training:course_add"), COURSE)
+    assert response.status_code == 400
+    assert "There is already a course called &#x27;Neglect&#x27;. Give this one a different title." in (
+        response.content.decode()
+    )
+    assert Course.objects.count() == 0
+
+
+def test_a_changed_course_page_is_audited_once(world, client_as):
+    from partnership.models import AuditEntry
+
+    CourseFactory(
+        partnership=world.partnership, title="Neglect", slug="neglect", topic="Neglect", audience="All",
+        duration_hours=Decimal("6"),
+    )  # fmt: skip
+    response = client_as("business_manager").post(
+        url("training:course_edit", course_slug="neglect"), COURSE | {"audience": "All practitioners"}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(code__startswith="training.")  # signing in is audited too
+    assert (entry.code, entry.data) == (
+        "training.course.changed",
+        {"changes": {"audience": ["All", "All practitioners"]}},
+    )

@@ -280,3 +280,22 @@ def test_export_then_import_changes_nothing(programme, client_as, tmp_path):
         user=programme.users["business_manager"], period=programme.period, name="export.csv", raw=response.content
     )
     assert (job.status, job.new_rows, job.updated_rows, job.unchanged_rows) == (ImportStatus.READY, 0, 0, 4)
+
+
+def test_an_export_leaves_an_audit_entry_with_its_rows_and_format(programme, client_as):
+    from partnership.models import AuditEntry
+
+    response = client_as("business_manager").get(url(programme, "training:export") + "?format=xlsx")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(code__startswith="training.")  # signing in is audited too
+    assert (entry.code, entry.actor, entry.data) == (
+        "training.bookings.exported", programme.users["business_manager"], {"rows": 4, "format": "xlsx"},
+    )  # fmt: skip
+
+
+def test_an_export_in_another_format_is_refused_with_a_message_and_not_audited(programme, client_as):
+    from partnership.models import AuditEntry
+
+    response = client_as("business_manager").get(url(programme, "training:export") + "?format=pdf", follow=True)
+    assert "Choose CSV or XLSX for the export." in response.content.decode()
+    assert not AuditEntry.objects.filter(code__startswith="training.").exists()
