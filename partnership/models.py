@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
@@ -18,6 +20,10 @@ class Partnership(TimeStampedModel):
         blank=True,
         validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg"])],
         help_text="SVG, PNG or JPEG; shown on the published report's cover.",
+    )
+    about = models.TextField(
+        blank=True,
+        help_text="A few paragraphs about the partnership and its arrangements, in Markdown.",
     )
 
     class Meta:
@@ -41,6 +47,11 @@ class ReportingPeriod(TimeStampedModel):
         help_text="When the multi-agency safeguarding arrangements took effect, if within the period.",
     )
     notes = models.TextField(blank=True)
+    is_catch_up = models.BooleanField(
+        default=False,
+        help_text="Entered after its year: its deadline had already passed when it was opened, so nothing is late.",
+    )
+    closed_at = models.DateTimeField(null=True, blank=True, help_text="When the business manager closed the period.")
 
     class Meta:
         ordering = ["partnership", "-start"]
@@ -63,12 +74,27 @@ class ReportingPeriod(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.partnership.short_name} {self.label}"
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+
+class PriorityQuerySet(models.QuerySet):
+    def current(self) -> PriorityQuerySet:
+        """The priorities still offered for new sections and courses (not retired)."""
+        return self.filter(retired_at__isnull=True)
+
 
 class Priority(TimeStampedModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="priorities")
     position = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it stopped being a priority; sections that cited it keep it."
+    )
+
+    objects = PriorityQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "position"]
@@ -83,6 +109,14 @@ class Priority(TimeStampedModel):
         return f"{self.position}. {self.title}"
 
 
+class Oversight(models.TextChoices):
+    """What a subgroup oversees for the report: its blocks name that subgroup."""
+
+    NOTHING = "", "Neither"
+    REVIEWS = "reviews", "Practice reviews"
+    TRAINING = "training", "Training"
+
+
 class Subgroup(TimeStampedModel):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="subgroups")
     name = models.CharField(max_length=200)
@@ -90,6 +124,13 @@ class Subgroup(TimeStampedModel):
     purpose = models.TextField(blank=True)
     chair = models.CharField(max_length=200, blank=True, help_text="Who chairs it, by role.")
     position = models.PositiveSmallIntegerField(default=0)
+    oversees = models.CharField(
+        max_length=20,
+        choices=Oversight.choices,
+        blank=True,
+        default=Oversight.NOTHING,
+        help_text="Whether the report names this subgroup as the one that oversees practice reviews or training.",
+    )
 
     class Meta:
         ordering = ["partnership", "position", "name"]
@@ -97,6 +138,11 @@ class Subgroup(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["partnership", "slug"], name="partnership_subgroup_unique_slug"),
             models.UniqueConstraint(fields=["partnership", "name"], name="partnership_subgroup_unique_name"),
+            models.UniqueConstraint(
+                fields=["partnership", "oversees"],
+                condition=~Q(oversees=""),
+                name="partnership_subgroup_one_overseer_per_kind",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from partnership.models import AuditEntry, Partnership
+from partnership.models import AuditEntry, Oversight, Partnership, Priority, ReportingPeriod, Subgroup, SubgroupMeetings
 from partnership.permissions import partnerships_visible_to
 
 
@@ -61,3 +62,56 @@ def audit_actors(*, partnership) -> list[tuple[int, str]]:
 
 def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+# Setting the partnership up --------------------------------------------------------
+
+
+def days_late(period: ReportingPeriod, today: datetime.date) -> int | None:
+    """Days since the period's submission deadline (0 before it); None for a catch-up period,
+    which was entered after its year, so no section of it is 'late'."""
+    if period.is_catch_up:
+        return None
+    return max(0, (today - period.submission_deadline).days)
+
+
+def overseeing_subgroup(partnership, kind: str) -> Subgroup | None:
+    """The subgroup the business manager marked as overseeing 'reviews' or 'training', or None."""
+    if kind not in Oversight.values or not kind:
+        raise ValueError(f"Unknown oversight {kind!r}: use one of {[v for v in Oversight.values if v]}.")
+    return Subgroup.objects.filter(partnership=partnership, oversees=kind).first()
+
+
+def priorities_current(*, partnership) -> QuerySet[Priority]:
+    """The priorities offered for new sections and courses, in order; retired ones stay only where cited."""
+    return Priority.objects.filter(partnership=partnership).current().order_by("position")
+
+
+def priorities_all(*, partnership) -> QuerySet[Priority]:
+    """Every priority of the partnership, current ones first in order, then retired ones."""
+    return Priority.objects.filter(partnership=partnership).order_by(F("retired_at").asc(nulls_first=True), "position")
+
+
+def subgroups_with_meetings(*, partnership) -> list[tuple[Subgroup, list[SubgroupMeetings]]]:
+    """Each subgroup with its meeting counts, newest period first."""
+    meetings = (
+        SubgroupMeetings.objects.filter(subgroup__partnership=partnership)
+        .select_related("period")
+        .order_by("-period__start")
+    )
+    by_subgroup: dict[int, list[SubgroupMeetings]] = {}
+    for row in meetings:
+        by_subgroup.setdefault(row.subgroup_id, []).append(row)
+    return [(s, by_subgroup.get(s.pk, [])) for s in Subgroup.objects.filter(partnership=partnership)]
+
+
+def logo_data_uri(partnership) -> str:
+    """The partnership's logo as a data URI, for a preview with no media server; '' if it has none."""
+    if not partnership.logo:
+        return ""
+    mime = "image/svg+xml" if partnership.logo.name.lower().endswith(".svg") else "image/png"
+    try:
+        with partnership.logo.open("rb") as handle:
+            return f"data:{mime};base64,{base64.b64encode(handle.read()).decode('ascii')}"
+    except FileNotFoundError:
+        return ""

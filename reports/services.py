@@ -453,7 +453,7 @@ def spec_create(*, user, period, fields: dict) -> SectionSpec:
         _lock_outline(period)
         if not fields.get("slug"):
             taken = set(SectionSpec.objects.filter(period=period).values_list("slug", flat=True))
-            fields = fields | {"slug": slug_unique(fields.get("title") or "", taken, SLUG_MAX)}
+            fields = fields | {"slug": slug_unique(fields.get("title") or "", taken, SLUG_MAX) or "section"}
         _spec_validate(period, fields)
         position = (SectionSpec.objects.filter(period=period).aggregate(m=Max("position"))["m"] or 0) + 1
         spec = SectionSpec.objects.create(

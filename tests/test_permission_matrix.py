@@ -164,6 +164,32 @@ PARTNERSHIP = {"partnership_slug": "{partnership}"}
 AGENCY_A = PARTNERSHIP | {"agency_slug": "{agency_a}"}
 BY_MANAGER_OR_LEAD_A_POST_ONLY = expect(302, 405, 403, 403, 405, 403, 404)
 
+
+class MatrixSetup:
+    """partnership setup rows: the priority 'Matrix priority' or the subgroup 'matrix-group', made when reversed."""
+
+    def __init__(self, part: str):
+        self.part = part
+
+    def __str__(self):
+        from partnership.models import Partnership, Priority, Subgroup
+
+        partnership = Partnership.objects.get(slug="tsp")
+        if self.part == "priority":
+            priority, _ = Priority.objects.get_or_create(
+                partnership=partnership, title="Matrix priority", defaults={"position": 1}
+            )
+            return str(priority.pk)
+        subgroup, _ = Subgroup.objects.get_or_create(
+            partnership=partnership, slug="matrix-group", defaults={"name": "Matrix group"}
+        )
+        return subgroup.slug
+
+
+SETUP = {"partnership_slug": "{partnership}"}
+SETUP_PRIORITY = SETUP | {"priority_id": MatrixSetup("priority")}
+SETUP_SUBGROUP = SETUP | {"subgroup_slug": MatrixSetup("subgroup")}
+
 # name -> (url kwargs, expected status by role)
 TABLE = {
     "people:list": (PARTNERSHIP, MANAGER_ONLY),
@@ -238,6 +264,20 @@ TABLE = {
     "public:report_pdf": (REPORTS_PERIOD | {"number": MatrixPublished()}, everyone(404)),  # PDF not made yet
     "home": ({}, everyone(200)),
     "partnership:detail": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
+    # partnership setup (issue 10): the business manager's pages; confirmations (close, retire) are GET pages.
+    "partnership:settings": (SETUP, MANAGER_ONLY),
+    "partnership:period_add": (SETUP, MANAGER_ONLY),
+    "partnership:period_edit": (REPORTS_PERIOD, MANAGER_ONLY),
+    "partnership:period_close": (REPORTS_PERIOD, MANAGER_ONLY),
+    "partnership:priorities": (SETUP, MANAGER_ONLY),
+    "partnership:priority_add": (SETUP, MANAGER_ONLY),
+    "partnership:priority_edit": (SETUP_PRIORITY, MANAGER_ONLY),
+    "partnership:priority_move": (SETUP_PRIORITY, expect(302, 403, 403, 403, 405, 403, 404)),
+    "partnership:priority_retire": (SETUP_PRIORITY, MANAGER_ONLY),
+    "partnership:subgroups": (SETUP, MANAGER_ONLY),
+    "partnership:subgroup_add": (SETUP, MANAGER_ONLY),
+    "partnership:subgroup_edit": (SETUP_SUBGROUP, MANAGER_ONLY),
+    "partnership:subgroup_meetings": (SETUP_SUBGROUP, MANAGER_ONLY),
     "agencies:list": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     "agencies:detail": ({"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"}, MEMBERS_ONLY),
     "agencies:funding": ({"partnership_slug": "{partnership}", "period_slug": "{period}"}, OVERSEERS_ONLY),

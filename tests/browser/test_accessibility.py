@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD
-from tests.test_permission_matrix import REPORTS_PERIOD, REPORTS_SECTION, MatrixReview
+from tests.test_permission_matrix import (
+    REPORTS_PERIOD,
+    REPORTS_SECTION,
+    SETUP,
+    SETUP_PRIORITY,
+    SETUP_SUBGROUP,
+    MatrixReview,
+)
 from tests.training.matrix import MatrixTraining
 
 TRAINING_PERIOD = {"partnership_slug": "{partnership}", "period_slug": "{period}"}
@@ -106,6 +113,19 @@ PAGES = [
         TRAINING_PERIOD | {"job_id": MatrixTraining("import_job")},
         "Import these bookings",
     ),
+    # partnership setup (issue 10): MatrixSetup makes a priority and a subgroup.
+    ("business_manager", "partnership:settings", SETUP, "Partnership settings"),
+    ("business_manager", "partnership:period_add", SETUP, "Open a reporting period"),
+    ("business_manager", "partnership:period_edit", REPORTS_PERIOD, "Change 2019/20"),
+    ("business_manager", "partnership:period_close", REPORTS_PERIOD, "A closed period cannot be opened again"),
+    ("business_manager", "partnership:priorities", SETUP, "Current priorities, in order"),
+    ("business_manager", "partnership:priority_add", SETUP, "Add a priority"),
+    ("business_manager", "partnership:priority_edit", SETUP_PRIORITY, "Change Matrix priority"),
+    ("business_manager", "partnership:priority_retire", SETUP_PRIORITY, "Retire Matrix priority"),
+    ("business_manager", "partnership:subgroups", SETUP, "No subgroups yet"),
+    ("business_manager", "partnership:subgroup_add", SETUP, "Add a subgroup"),
+    ("business_manager", "partnership:subgroup_edit", SETUP_SUBGROUP, "Change Matrix group"),
+    ("business_manager", "partnership:subgroup_meetings", SETUP_SUBGROUP, "Meetings of Matrix group"),
 ]
 
 
@@ -181,4 +201,14 @@ def test_error_pages_have_no_axe_violations(page, live_server, world):
     assert axe_violations(page) == []
     page.goto(live_server.url + reverse("agencies:funding", kwargs=fill(REPORTS_PERIOD, world)))
     assert "You cannot do this" in page.content()
+    assert axe_violations(page) == []
+
+
+def test_settings_page_after_a_failed_save_has_no_axe_violations(page, live_server, world):
+    sign_in(page, live_server.url, "manager", PASSWORD)
+    page.goto(live_server.url + reverse("partnership:settings", args=[world.partnership.slug]))
+    page.get_by_label("Full name").fill("")
+    page.get_by_role("button", name="Save the settings").click()
+    assert page.title().startswith("Error: Partnership settings")
+    assert "Enter the partnership's name." in page.locator(".govuk-error-summary").inner_text()
     assert axe_violations(page) == []
