@@ -64,6 +64,7 @@ def _load_subgroups(partnership, period, rows) -> int:
                 "purpose": row.get("purpose", ""),
                 "chair": row.get("chair", ""),
                 "position": position,
+                "oversees": row.get("oversees", ""),
             },
         )
         changes += changed

@@ -13,7 +13,6 @@ from django.db.models import F, Q
 from lib.models import TimeStampedModel
 
 # The subgroup whose meetings the reviews figures count (partnership.SubgroupMeetings).
-LEARNING_SUBGROUP_SLUG = "learning-and-improvement"
 
 
 class ReviewKind(models.TextChoices):

@@ -16,8 +16,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from partnership.models import SubgroupMeetings
+from partnership.selectors import overseeing_subgroup
 from reviews.models import (
-    LEARNING_SUBGROUP_SLUG,
     ActionStatus,
     LearningBriefing,
     PracticeReview,
@@ -64,6 +64,7 @@ class ReviewStatistics:
     actions_overdue: int
     briefings_published: int
     meetings_held: int
+    overseeing_subgroup: str = ""
 
 
 def reviews_in_period(*, period) -> QuerySet[PracticeReview]:
@@ -93,9 +94,13 @@ def review_statistics(*, period, as_of: datetime.date | None = None) -> ReviewSt
     briefings = LearningBriefing.objects.filter(
         partnership_id=period.partnership_id, published_on__range=(period.start, period.end)
     ).count()
-    meetings = SubgroupMeetings.objects.filter(period=period, subgroup__slug=LEARNING_SUBGROUP_SLUG).aggregate(
-        n=Sum("meetings_held")
-    )["n"]
+    # The subgroup the partnership marked as overseeing practice reviews, under its own name; none marked, no line.
+    overseer = overseeing_subgroup(period.partnership, "reviews")
+    meetings = None
+    if overseer is not None:
+        meetings = SubgroupMeetings.objects.filter(period=period, subgroup=overseer).aggregate(n=Sum("meetings_held"))[
+            "n"
+        ]
     return ReviewStatistics(
         period_label=period.label,
         as_of=as_of,
@@ -113,6 +118,7 @@ def review_statistics(*, period, as_of: datetime.date | None = None) -> ReviewSt
         actions_overdue=sum(a.overdue for a in agencies),
         briefings_published=briefings,
         meetings_held=meetings or 0,
+        overseeing_subgroup=overseer.name if overseer is not None else "",
     )
 
 

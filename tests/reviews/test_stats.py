@@ -69,7 +69,9 @@ def figures(world):
     BriefingFactory(partnership=world.partnership, published_on=D(2019, 3, 31))
     BriefingFactory(published_on=D(2019, 11, 1))  # another partnership
 
-    learning = Subgroup.objects.create(partnership=world.partnership, name="L&I", slug="learning-and-improvement")
+    learning = Subgroup.objects.create(
+        partnership=world.partnership, name="Case Review Group", slug="case-reviews", oversees="reviews"
+    )
     other = Subgroup.objects.create(partnership=world.partnership, name="Other", slug="other")
     SubgroupMeetings.objects.create(subgroup=learning, period=world.period, meetings_held=5)
     SubgroupMeetings.objects.create(subgroup=other, period=world.period, meetings_held=3)
@@ -155,3 +157,14 @@ def test_query_count_does_not_grow_with_data(world):
     assert stats.reviews_total == 22
     assert stats.notifications_late == 22
     assert len(small) == len(large) == 6
+
+
+def test_the_block_names_the_subgroup_marked_as_overseeing_reviews(figures):
+    stats = review_statistics(period=figures.period)
+    assert (stats.overseeing_subgroup, stats.meetings_held) == ("Case Review Group", 5)
+
+
+def test_no_subgroup_marked_means_no_meetings_line(figures):
+    Subgroup.objects.filter(partnership=figures.partnership).update(oversees="")
+    stats = review_statistics(period=figures.period)
+    assert (stats.overseeing_subgroup, stats.meetings_held) == ("", 0)
