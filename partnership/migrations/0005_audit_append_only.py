@@ -27,7 +27,7 @@ DROP FUNCTION IF EXISTS partnership_auditentry_refuse_change();
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, params=None)  # the SQL holds a literal %: no parameters to fill
 
     return run
 
