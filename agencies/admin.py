@@ -20,6 +20,10 @@ class AgencyAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):
     prepopulated_fields = {"slug": ("short_name",)}
     inlines = [RepresentativeInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An agency never moves partnership: its seats, roles and funding belong to the one it was made in.
+        return ("partnership",) if obj is not None else ()
+
 
 @admin.register(Representative)
 class RepresentativeAdmin(AuditedImportExportAdmin, ImportExportModelAdmin):

@@ -1,7 +1,9 @@
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from lib.models import TimeStampedModel
 
@@ -22,6 +24,12 @@ class StatutoryRole(models.TextChoices):
     POLICE = "police", "Police"
 
 
+class AgencyQuerySet(models.QuerySet):
+    def active(self) -> "AgencyQuerySet":
+        """Agencies not deactivated: the ones offered for new seats, contributions, sections and roles."""
+        return self.filter(deactivated_at__isnull=True)
+
+
 class Agency(TimeStampedModel):
     partnership = models.ForeignKey("partnership.Partnership", on_delete=models.CASCADE, related_name="agencies")
     name = models.CharField(max_length=200)
@@ -34,6 +42,11 @@ class Agency(TimeStampedModel):
         blank=True,
         help_text="Only for the three statutory partners.",
     )
+    deactivated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it stopped taking part; its history stays in the portal."
+    )
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         ordering = ["partnership", "name"]
@@ -56,6 +69,10 @@ class Agency(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def active(self) -> bool:
+        return self.deactivated_at is None
 
 
 class Representative(TimeStampedModel):
@@ -103,3 +120,55 @@ class FundingContribution(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.agency.short_name} {self.period.label}: £{self.amount:,.2f}"
+
+    def clean(self) -> None:
+        # A check constraint cannot look across tables: the admin's full_clean guards this
+        # (the services and, on PostgreSQL, a trigger do too).
+        if self.agency_id and self.period_id and self.agency.partnership_id != self.period.partnership_id:
+            raise ValidationError({"agency": "Choose an agency of the period's own partnership."})
+
+
+class FundingImportStatus(models.TextChoices):
+    READY = "ready", "Checked: ready to import"
+    INVALID = "invalid", "Has problems"
+    DONE = "done", "Imported"
+
+
+class FundingImport(TimeStampedModel):
+    """One uploaded CSV of a period's funding: checked (a dry run) when uploaded, imported once confirmed.
+
+    The file is small (one row per agency), so its text is kept here rather than on disk.
+    """
+
+    period = models.ForeignKey("partnership.ReportingPeriod", on_delete=models.CASCADE, related_name="funding_imports")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=200)
+    content = models.TextField(help_text="The uploaded file's text, as checked.")
+    status = models.CharField(max_length=10, choices=FundingImportStatus.choices)
+    total_rows = models.PositiveIntegerField(default=0)
+    new_rows = models.PositiveIntegerField(default=0)
+    updated_rows = models.PositiveIntegerField(default=0)
+    unchanged_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="What is wrong with the file, row by row.")
+    changes = models.JSONField(default=list, blank=True, help_text="The rows that add or change a contribution.")
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "funding import"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=FundingImportStatus.values), name="agencies_fundingimport_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(new_rows__lte=F("total_rows")) & Q(updated_rows__lte=F("total_rows")),
+                name="agencies_fundingimport_counts_within_total",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=FundingImportStatus.DONE) | Q(imported_at__isnull=True),
+                name="agencies_fundingimport_imported_only_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Funding import {self.pk} ({self.get_status_display()})"

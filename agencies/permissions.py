@@ -48,3 +48,13 @@ def partnerships_statutory_led_by(user) -> QuerySet[Partnership]:
 def statutory_agencies_led_by(user) -> QuerySet[Agency]:
     """The statutory partners the user leads, in any partnership."""
     return Agency.objects.filter(pk__in=roles_for(user).led_agencies, statutory_role__gt="")
+
+
+def user_can_manage_agencies(user, partnership) -> bool:
+    """The business manager keeps the agencies, their seats on the partnership and their funding."""
+    return partnership.pk in roles_for(user).managed
+
+
+def partnerships_agencies_managed_by(user) -> QuerySet[Partnership]:
+    """The partnerships whose agencies, seats and funding the user keeps."""
+    return Partnership.objects.filter(pk__in=roles_for(user).managed)

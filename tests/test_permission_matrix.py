@@ -12,6 +12,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.agencies.matrix import MatrixAgencies
 from tests.conftest import ROLE_NAMES
 from tests.training.matrix import MatrixTraining
 
@@ -73,6 +74,8 @@ REPORTS_PERIOD = {"partnership_slug": "{partnership}", "period_slug": "{period}"
 REPORTS_SECTION = REPORTS_PERIOD | {"section_slug": MatrixSection("section")}
 REPORTS_CHALLENGE = REPORTS_SECTION | {"challenge_id": MatrixSection("challenge")}
 MANAGER_ONLY = expect(302, 403, 403, 403, 200, 403, 404)
+MANAGER_POST = expect(302, 403, 403, 403, 405, 403, 404)
+AGENCY_A = {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"}
 SECTION_READERS = expect(302, 200, 404, 200, 200, 200, 404)
 REPORT_READERS = expect(302, 200, 200, 403, 200, 200, 404, lead_c=403)  # statutory leads sign off; agency C is not one
 
@@ -281,6 +284,21 @@ TABLE = {
     "agencies:list": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     "agencies:detail": ({"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"}, MEMBERS_ONLY),
     "agencies:funding": ({"partnership_slug": "{partnership}", "period_slug": "{period}"}, OVERSEERS_ONLY),
+    # agencies (issue 10): the business manager keeps agencies, seats and funding; MatrixAgencies makes
+    # agency A's seat, its contribution and a checked upload. POST-only actions answer GET with 405.
+    "agencies:add": ({"partnership_slug": "{partnership}"}, MANAGER_ONLY),
+    "agencies:edit": (AGENCY_A, MANAGER_ONLY),
+    "agencies:deactivate": (AGENCY_A, MANAGER_POST),
+    "agencies:reactivate": (AGENCY_A, MANAGER_POST),
+    "agencies:representative_add": (AGENCY_A, MANAGER_ONLY),
+    "agencies:representative_edit": (AGENCY_A | {"representative_id": MatrixAgencies("seat")}, MANAGER_ONLY),
+    "agencies:representative_move": (AGENCY_A | {"representative_id": MatrixAgencies("seat")}, MANAGER_POST),
+    "agencies:representative_remove": (AGENCY_A | {"representative_id": MatrixAgencies("seat")}, MANAGER_POST),
+    "agencies:funding_add": (REPORTS_PERIOD, MANAGER_ONLY),
+    "agencies:funding_edit": (REPORTS_PERIOD | {"agency_slug": MatrixAgencies("funding")}, MANAGER_ONLY),
+    "agencies:funding_remove": (REPORTS_PERIOD | {"agency_slug": MatrixAgencies("funding")}, MANAGER_POST),
+    "agencies:funding_import": (REPORTS_PERIOD, MANAGER_ONLY),
+    "agencies:funding_import_job": (REPORTS_PERIOD | {"import_id": MatrixAgencies("import")}, MANAGER_ONLY),
     # training: MatrixTraining makes a course, a session with a booking, and an import when the URL is reversed.
     "training:courses": ({"partnership_slug": "{partnership}", "period_slug": "{period}"}, OVERSEERS_ONLY),
     "training:session": (

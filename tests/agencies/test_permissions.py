@@ -10,6 +10,7 @@ PAIRS = [
     Pair(perms.user_can_view_agency_people, perms.agencies_people_visible_to),
     Pair(perms.user_can_view_funding, perms.funding_visible_to, subject=lambda contribution: contribution.period),
     Pair(perms.user_is_statutory_lead, perms.partnerships_statutory_led_by),
+    Pair(perms.user_can_manage_agencies, perms.partnerships_agencies_managed_by),
 ]
 # The reports app builds its sign-off querysets on this; the partnership-level answer is paired above.
 HELPERS = ("statutory_agencies_led_by",)

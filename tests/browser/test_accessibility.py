@@ -6,6 +6,7 @@ Later features add their pages to PAGES: (role, URL name, URL kwargs, text the p
 import pytest
 from django.urls import reverse
 
+from tests.agencies.matrix import MatrixAgencies
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD
 from tests.test_permission_matrix import (
@@ -19,6 +20,7 @@ from tests.test_permission_matrix import (
 from tests.training.matrix import MatrixTraining
 
 TRAINING_PERIOD = {"partnership_slug": "{partnership}", "period_slug": "{period}"}
+AGENCY_A = {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,6 +48,31 @@ PAGES = [
         "agencies:funding",
         {"partnership_slug": "{partnership}", "period_slug": "{period}"},
         "Total",
+    ),
+    # agencies, seats and funding kept by the business manager (issue 10); MatrixAgencies makes a seat,
+    # a contribution and a checked upload for agency A.
+    ("business_manager", "agencies:add", {"partnership_slug": "{partnership}"}, "Add an agency"),
+    ("business_manager", "agencies:edit", AGENCY_A, "Deactivate Council"),
+    ("business_manager", "agencies:representative_add", AGENCY_A, "Add a seat on the partnership"),
+    (
+        "business_manager",
+        "agencies:representative_edit",
+        AGENCY_A | {"representative_id": MatrixAgencies("seat")},
+        "Remove the seat Matrix seat",
+    ),
+    ("business_manager", "agencies:funding_add", TRAINING_PERIOD, "Add a contribution"),
+    (
+        "business_manager",
+        "agencies:funding_edit",
+        TRAINING_PERIOD | {"agency_slug": MatrixAgencies("funding")},
+        "History of this contribution",
+    ),
+    ("business_manager", "agencies:funding_import", TRAINING_PERIOD, "Upload contributions from a CSV file"),
+    (
+        "business_manager",
+        "agencies:funding_import_job",
+        TRAINING_PERIOD | {"import_id": MatrixAgencies("import")},
+        "Import these contributions",
     ),
     # reports (issue 3); REPORTS_SECTION makes agency A's section 'matrix-a' when the URL is reversed.
     ("business_manager", "reports:dashboard", REPORTS_PERIOD, "Sections of the 2019/20 report"),
@@ -211,4 +238,25 @@ def test_settings_page_after_a_failed_save_has_no_axe_violations(page, live_serv
     page.get_by_role("button", name="Save the settings").click()
     assert page.title().startswith("Error: Partnership settings")
     assert "Enter the partnership's name." in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
+
+
+def test_business_manager_enters_and_corrects_a_contribution(page, live_server, world):
+    sign_in(page, live_server.url, "manager", PASSWORD)
+    page.goto(live_server.url + reverse("agencies:funding", kwargs=fill(TRAINING_PERIOD, world)))
+    page.get_by_role("link", name="Add a contribution").click()
+    page.get_by_label("Agency").select_option(label="Police")
+    page.get_by_label("Amount in pounds").fill("-5")
+    page.get_by_role("button", name="Save contribution").click()
+    assert page.title().startswith("Error: ")
+    assert "Enter an amount of £0 or more" in page.locator(".govuk-error-summary").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Amount in pounds").fill("£13,300.50")
+    page.get_by_role("button", name="Save contribution").click()
+    page.get_by_role("link", name="Change Police's contribution").click()
+    page.get_by_label("Amount in pounds").fill("13400")
+    page.get_by_role("button", name="Save contribution").click()
+    assert page.get_by_test_id("funding-total").inner_text() == "£13,400"
+    page.get_by_text("History").click()
+    assert "Amount £13,300.50 to £13,400" in page.content()
     assert axe_violations(page) == []
