@@ -164,12 +164,14 @@ def section_submit(request, partnership_slug, period_slug, section_slug):
     require(user_can_submit_section(request.user, section))
     if refused := post_only(request):
         return refused
-    return _act(
-        request,
-        section,
-        lambda: services.section_submit(user=request.user, section=section),
-        "Submitted. The business manager has been told.",
+    # Nobody is mailed about their own action, so a business manager submitting their own writing is not told
+    # "the business manager has been told"; the section page offers them the approval with a reason.
+    done = (
+        "Submitted. Approve it below, giving your reason, or leave it for another business manager."
+        if user_can_review_section(request.user, section)
+        else "Submitted. The business manager has been told."
     )
+    return _act(request, section, lambda: services.section_submit(user=request.user, section=section), done)
 
 
 @login_required

@@ -342,3 +342,9 @@ def test_the_partnership_page_links_the_business_manager_to_setup_and_nobody_els
     for role in ("scrutineer", "lead_a"):
         page = text(client_as(role).get(url("detail")))
         assert [link in page for link in links] == [False] * 5
+
+
+def test_partnership_page_links_the_business_manager_to_the_people_page(client_as, world):
+    people = reverse("people:list", args=["tsp"])
+    assert f'href="{people}">People and their roles</a>' in text(client_as("business_manager").get(url("detail")))
+    assert people not in text(client_as("lead_a").get(url("detail")))

@@ -153,6 +153,23 @@ def test_submit_approve_flow_through_views(client_as, world, sections):
     assert Section.objects.get(pk=sections.a.pk).state == "approved"
 
 
+def test_business_manager_submitting_their_own_section_is_not_told_they_were_told(client_as, world, sections):
+    put_in_state(sections.intro, "draft", world.users["business_manager"])
+    response = client_as("business_manager").post(url("section_submit", sections.intro), follow=True)
+    assert messages_of(response) == [
+        "Submitted. Approve it below, giving your reason, or leave it for another business manager."
+    ]
+    assert "Why you approve your own writing" in response.content.decode()
+
+
+def test_assign_page_without_contributors_sends_the_lead_to_invite_one(client_as, world, sections):
+    page = client_as("lead_b").get(url("section_assign", sections.b)).content.decode()
+    people = reverse("people:agency", args=[world.partnership.slug, world.agency_b.slug])
+    link = f'<a class="govuk-link" href="{people}">Invite a colleague as a contributor from Police\'s people page</a>'
+    assert link in page
+    assert "Ask the business manager" not in page
+
+
 def test_returned_section_shows_the_reason_to_the_writer(client_as, world, sections):
     put_in_state(sections.a, "submitted", world.users["lead_a"])
     client_as("business_manager").post(url("section_return", sections.a), {"reason": "Add the Q4 figures."})
