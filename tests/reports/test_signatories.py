@@ -8,7 +8,12 @@ from lib.errors import InvalidInput
 from people.models import Role
 from reports.publishing import PublishRefused, report_publish, report_readiness, report_sign_off
 from tests.factories import AgencyFactory, UserFactory, grant
-from tests.reports.test_publishing import health, ready, sign_all  # noqa: F401  (fixtures)
+from tests.reports.test_publishing import ready_outline, sign_all
+
+
+@pytest.fixture
+def ready(world):
+    return ready_outline(world)
 
 
 def add_education(world):
