@@ -15,8 +15,15 @@ from tests.conftest import ROLE_NAMES
 from tests.factories import PartnershipFactory, PeriodFactory
 
 pytestmark = pytest.mark.django_db
-LOG = reverse("partnership:audit", args=["tsp"])
-EXPORT = reverse("partnership:audit_export", args=["tsp"])
+# Addresses are reversed inside tests: reversing at import would load the URLconf before
+# pytest-django turns DEBUG off, and keep the DEBUG-only media route for the whole session.
+LOG, EXPORT = "partnership:audit", "partnership:audit_export"
+
+
+def url(name: str) -> str:
+    return reverse(name, args=["tsp"])
+
+
 HEADER = ["When (UTC)", "Who", "What", "Code", "Target", "Period", "Details", "IP address"]
 
 
@@ -68,7 +75,7 @@ def table(response) -> str:
 
 
 def test_the_log_lists_the_partnerships_entries_newest_first_in_words(log):
-    response = log.client.get(LOG)
+    response = log.client.get(url(LOG))
     assert response.status_code == 200
     assert listed(response) == [log.signin.pk, log.saved.pk, log.priority.pk, log.submitted.pk, log.approved.pk]
     rows = table(response)
@@ -109,7 +116,7 @@ def test_the_log_lists_the_partnerships_entries_newest_first_in_words(log):
     ],
 )
 def test_each_filter_narrows_the_log(log, world, query, expected):
-    response = log.client.get(LOG, query(log, world))
+    response = log.client.get(url(LOG), query(log, world))
     assert response.status_code == 200
     assert listed(response) == [getattr(log, name).pk for name in expected]
 
@@ -129,7 +136,7 @@ def test_each_filter_narrows_the_log(log, world, query, expected):
     ],
 )
 def test_a_bad_filter_is_named_with_no_entries_shown(log, query, field, message):
-    response = log.client.get(LOG, query)
+    response = log.client.get(url(LOG), query)
     assert response.status_code == 400
     content = response.content.decode()
     assert f'<a href="#id_{field}">{message}</a>' in content
@@ -138,7 +145,7 @@ def test_a_bad_filter_is_named_with_no_entries_shown(log, query, field, message)
 
 
 def test_a_bad_filter_exports_nothing_and_records_no_export(log):
-    response = log.client.get(EXPORT, {"date_from": "2020-01-03", "date_to": "2020-01-02"})
+    response = log.client.get(url(EXPORT), {"date_from": "2020-01-03", "date_to": "2020-01-02"})
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
     assert not AuditEntry.objects.filter(code="partnership.audit.exported").exists()
@@ -148,10 +155,10 @@ def test_the_log_shows_50_entries_a_page(world, client_as):
     client = client_as("business_manager")  # its sign-in is the first entry
     for number in range(119):
         audit_record(code="partnership.priority.changed", partnership=world.partnership, target_label=f"P{number}")
-    first = client.get(LOG)
+    first = client.get(url(LOG))
     assert len(listed(first)) == 50
     assert "120 entries; page 1 of 3." in first.content.decode()
-    last = client.get(LOG, {"page": 3})
+    last = client.get(url(LOG), {"page": 3})
     assert len(listed(last)) == 20
     assert "120 entries; page 3 of 3." in last.content.decode()
 
@@ -160,11 +167,11 @@ def test_the_pages_keep_the_filters(world, client_as):
     client = client_as("business_manager")
     for number in range(51):
         audit_record(code="partnership.priority.changed", partnership=world.partnership, target_label=f"P{number}")
-    response = client.get(LOG, {"app": "partnership", "page": 1})
+    response = client.get(url(LOG), {"app": "partnership", "page": 1})
     content = response.content.decode()
     assert "51 entries; page 1 of 2." in content
     assert 'href="?app=partnership&amp;page=2"' in content
-    assert f'href="{EXPORT}?app=partnership"' in content
+    assert f'href="{url(EXPORT)}?app=partnership"' in content
 
 
 def read_csv(response) -> list[list[str]]:
@@ -172,7 +179,7 @@ def read_csv(response) -> list[list[str]]:
 
 
 def test_the_export_is_the_filtered_log_as_csv(log):
-    response = log.client.get(EXPORT, {"app": "reports"})
+    response = log.client.get(url(EXPORT), {"app": "reports"})
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="audit-tsp-')
@@ -213,7 +220,7 @@ def test_the_export_is_the_filtered_log_as_csv(log):
 
 def test_the_export_neutralises_spreadsheet_formulas(world, log):
     entry_on(5, "reports.section.saved", period=world.period, target_label='=HYPERLINK("http://evil.example")')
-    rows = read_csv(log.client.get(EXPORT, {"code": "reports.section.saved", "date_from": "2020-01-05"}))
+    rows = read_csv(log.client.get(url(EXPORT), {"code": "reports.section.saved", "date_from": "2020-01-05"}))
     assert rows[1][1:5] == [
         "The portal",
         'saved the =HYPERLINK("http://evil.example") section',
@@ -223,7 +230,7 @@ def test_the_export_neutralises_spreadsheet_formulas(world, log):
 
 
 def test_the_export_records_one_entry_with_its_row_count_and_leaves_itself_out(log, world):
-    response = log.client.get(EXPORT)
+    response = log.client.get(url(EXPORT))
     rows = read_csv(response)
     [export] = AuditEntry.objects.filter(code="partnership.audit.exported")
     assert len(rows) == 1 + 5
@@ -237,23 +244,23 @@ def test_the_export_records_one_entry_with_its_row_count_and_leaves_itself_out(l
 
 
 def test_the_export_records_the_filters_it_used(log):
-    read_csv(log.client.get(EXPORT, {"app": "reports", "person": ""}))
+    read_csv(log.client.get(url(EXPORT), {"app": "reports", "person": ""}))
     [export] = AuditEntry.objects.filter(code="partnership.audit.exported")
     assert export.data == {"rows": 3, "filters": {"app": "reports", "person": ""}}
-    next_page = log.client.get(LOG)
+    next_page = log.client.get(url(LOG))
     assert "<strong>manager</strong> exported 3 audit entries as CSV</td>" in table(next_page)
 
 
-@pytest.mark.parametrize("url", [LOG, EXPORT])
-def test_neither_the_log_nor_its_export_is_cached(log, url):
-    response = log.client.get(url)
+@pytest.mark.parametrize("name", [LOG, EXPORT])
+def test_neither_the_log_nor_its_export_is_cached(log, name):
+    response = log.client.get(url(name))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
 
 
-@pytest.mark.parametrize("url", [LOG, EXPORT])
-def test_a_refused_filter_is_not_cached_either(log, url):
-    assert "no-store" in log.client.get(url, {"person": "abc"})["Cache-Control"]
+@pytest.mark.parametrize("name", [LOG, EXPORT])
+def test_a_refused_filter_is_not_cached_either(log, name):
+    assert "no-store" in log.client.get(url(name), {"person": "abc"})["Cache-Control"]
 
 
 def test_who_may_read_the_log_agrees_with_the_entries_they_may_see(world, log):

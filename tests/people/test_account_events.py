@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from partnership.audit import audit_describe
 from partnership.models import AuditEntry
-from tests.factories import PASSWORD, PartnershipFactory, Role, grant
+from tests.factories import PASSWORD, PartnershipFactory, Role, UserFactory, grant
 
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "a-quite-different-passphrase"
@@ -73,6 +73,15 @@ def test_a_failed_sign_in_by_email_finds_the_account(world):
         world.users["lead_a"].pk,
         {"login": "LEAD-A@example.org"},
     )
+
+
+def test_a_login_that_is_one_accounts_username_names_that_account_not_anothers_email(world):
+    other = PartnershipFactory(slug="other")
+    namesake = UserFactory(username="lead-a@example.org", email="someone@example.org")
+    grant(namesake, other, Role.SCRUTINEER)
+    Client().post(reverse("account_login"), {"login": "lead-a@example.org", "password": "wrong-password"})
+    [entry] = entries("people.signin.failed")
+    assert (entry.partnership, entry.target_id) == (other, namesake.pk)
 
 
 def test_a_failed_sign_in_for_an_unknown_login_goes_to_the_portal_wide_chain(world):
