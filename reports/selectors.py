@@ -89,6 +89,9 @@ class Due:
         )
 
 
+NOT_DUE = Due(days_left=0, days_late=0, is_overdue=False, is_due_today=False)
+
+
 @dataclass
 class Dashboard:
     period: object
@@ -119,7 +122,8 @@ def dashboard_for(*, user, period, today: datetime.date | None = None) -> Dashbo
         .order_by("spec__position")
     )
     counts = Counter(section.state for section in sections)
-    due = Due.of((period.submission_deadline - today).days)
+    # A catch-up period (entered after its year) shows only what is not done, never "N days late".
+    due = NOT_DUE if period.is_catch_up else Due.of((period.submission_deadline - today).days)
     for section in sections:
         _mark_due(section, due)
     return Dashboard(
