@@ -33,9 +33,8 @@ from partnership.models import AuditChain, AuditEntry
 from tests.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
-on_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only"
-)
+# The append-only trigger exists on PostgreSQL only: the SQLite run deselects these.
+on_postgresql = pytest.mark.postgresql_only
 
 PROJECT = pathlib.Path(settings.BASE_DIR)
 SOURCE_PACKAGES = ("agencies", "config", "demo", "lib", "partnership", "people", "reports", "reviews", "training")
