@@ -42,8 +42,15 @@ class AgencyForm(forms.Form):
         label="Statutory role",
         required=False,
         choices=[("", "None"), *StatutoryRole.choices],
-        help_text="Only for the safeguarding partners named in law, each held by one agency. "
-        "A statutory role needs the kind 'Statutory partner'.",
+        help_text="Only for the lead safeguarding partners, who sign off the report: the three named in law, "
+        "and education where the partnership makes it a fourth. Each is held by one agency and needs the kind "
+        "'Statutory partner'.",
+    )
+    signatory_title = forms.CharField(
+        label="Title of the person who signs off",
+        required=False,
+        max_length=200,
+        help_text="For a lead partner, for example 'Director of Children's Services' or 'Chief Constable'.",
     )
 
     def __init__(self, *args, **kwargs):

@@ -17,11 +17,17 @@ class AgencyKind(models.TextChoices):
 
 
 class StatutoryRole(models.TextChoices):
-    """The three safeguarding partners named by the Children Act 2004, s.16E."""
+    """The three safeguarding partners named by the Children Act 2004, s.16E, and education, which
+    some partnerships make a fourth lead partner who signs off the report too."""
 
     LOCAL_AUTHORITY = "local_authority", "Local authority"
     HEALTH = "health", "Health"
     POLICE = "police", "Police"
+    EDUCATION = "education", "Education (a fourth partner)"
+
+
+# The partners the law names: every yearly report is signed off by all three.
+REQUIRED_SIGNATORIES = (StatutoryRole.LOCAL_AUTHORITY, StatutoryRole.HEALTH, StatutoryRole.POLICE)
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -40,7 +46,12 @@ class Agency(TimeStampedModel):
         max_length=20,
         choices=StatutoryRole.choices,
         blank=True,
-        help_text="Only for the three statutory partners.",
+        help_text="Only for the lead safeguarding partners, who sign off the report.",
+    )
+    signatory_title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The title of the person who signs off for this partner, e.g. 'Director of Children's Services'.",
     )
     deactivated_at = models.DateTimeField(
         null=True, blank=True, help_text="When it stopped taking part; its history stays in the portal."

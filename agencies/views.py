@@ -84,7 +84,7 @@ def _managed_agency(request, partnership_slug, agency_slug):
 
 
 def _agency_initial(agency) -> dict:
-    fields = ("name", "short_name", "slug", "kind", "statutory_role")
+    fields = ("name", "short_name", "slug", "kind", "statutory_role", "signatory_title")
     return {name: getattr(agency, name) for name in fields}
 
 

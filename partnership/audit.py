@@ -20,9 +20,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import validate_ipv46_address
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from partnership.models import AuditChain, AuditEntry
 
@@ -57,10 +60,30 @@ def audit_describe(entry: AuditEntry) -> str:
     return template.format_map(values)
 
 
+def _ip_clean(ip: str | None) -> str | None:
+    # Stored as the database will give it back (PostgreSQL's inet rewrites IPv6), so the
+    # entry's hash can be recomputed; a malformed address is dropped rather than failing the change.
+    if not ip:
+        return None
+    try:
+        validate_ipv46_address(ip)
+    except ValidationError:
+        return None
+    return clean_ipv6_address(ip) if ":" in ip else ip
+
+
+def audit_actor_describe(entry: AuditEntry) -> str:
+    """Who did it: their name then, or who acts without an account (a visitor, or the portal itself)."""
+    if entry.actor_label:
+        return entry.actor_label
+    # No actor and no address means no request: a scheduled task or a command did it.
+    return "Someone not signed in" if entry.ip else "The portal"
+
+
 @contextmanager
 def audit_request_ip(ip: str | None) -> Iterator[None]:
     """Entries written inside this block carry this address."""
-    token = _request_ip.set(ip)
+    token = _request_ip.set(_ip_clean(ip))
     try:
         yield
     finally:
@@ -71,9 +94,15 @@ def _chain_key(partnership_id: int | None) -> str:
     return f"p{partnership_id}" if partnership_id else "portal"
 
 
+def _float_or_int(text: str) -> float | int:
+    # PostgreSQL's jsonb gives 1e+16 back as 10000000000000000, so whole numbers are kept as integers.
+    number = float(text)
+    return int(number) if number.is_integer() else number
+
+
 def _normalised(data: dict | None) -> dict:
     # What the JSON column will give back, so the hash of a stored entry can be recomputed.
-    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder), parse_float=_float_or_int)
 
 
 def entry_hash(entry: AuditEntry) -> str:
@@ -115,10 +144,7 @@ def audit_record(
     """Write one entry; inside the caller's transaction, so it exists exactly when the change does."""
     if code not in _CODES:
         raise ValueError(f"Audit code {code} is not registered: add it to its app's audit_codes.py.")
-    if partnership is None and period is not None:
-        partnership_id = period.partnership_id
-    else:
-        partnership_id = getattr(partnership, "pk", partnership)
+    partnership_id = _partnership_id(partnership, period)
     with transaction.atomic():
         key = _chain_key(partnership_id)
         AuditChain.objects.bulk_create([AuditChain(key=key)], ignore_conflicts=True)
@@ -144,6 +170,16 @@ def audit_record(
     return entry
 
 
+def _partnership_id(partnership, period) -> int | None:
+    partnership_id = getattr(partnership, "pk", partnership)
+    period_partnership_id = getattr(period, "partnership_id", None)
+    if partnership_id is None:
+        return period_partnership_id
+    if period_partnership_id is not None and period_partnership_id != partnership_id:
+        raise ValueError("The period given to audit_record belongs to another partnership.")
+    return partnership_id
+
+
 def changes_between(before: dict, after: dict) -> dict:
     """{field: [old, new]} for every field whose value differs (for an entry's data)."""
     before, after = _normalised(before), _normalised(after)
@@ -152,30 +188,59 @@ def changes_between(before: dict, after: dict) -> dict:
 
 @dataclass(frozen=True)
 class BrokenLink:
-    entry_id: int
+    """Where a chain breaks: the entry (the last one left, when the newest are gone) and what is wrong."""
+
+    entry_id: int | None
     chain: str
     problem: str
 
 
 def audit_verify() -> tuple[int, BrokenLink | None]:
     """Walk every chain in order; how many entries were checked, and the first broken link if any."""
-    last: dict[str, str] = {}
-    checked = 0
-    for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
-        key = _chain_key(entry.partnership_id)
-        expected = last.get(key, GENESIS)
-        if entry.prev_hash != expected:
-            return checked, BrokenLink(
-                entry.pk, key, "it does not follow the entry before it (one was removed or altered)"
-            )
-        if entry_hash(entry) != entry.hash:
-            return checked, BrokenLink(entry.pk, key, "its content no longer matches its hash (it was altered)")
-        last[key] = entry.hash
-        checked += 1
-    for chain in AuditChain.objects.all():
-        if last.get(chain.key, GENESIS) != chain.last_hash:
-            return checked, BrokenLink(0, chain.key, "the newest entries of this chain are missing (removed)")
-    return checked, None
+    outermost = not transaction.get_connection().in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            _snapshot_begin()
+        heads = dict(AuditChain.objects.values_list("key", "last_hash"))
+        last: dict[str, tuple[int, str]] = {}
+        checked = 0
+        for entry in AuditEntry.objects.order_by("pk").iterator(chunk_size=2000):
+            key = _chain_key(entry.partnership_id)
+            problem = _entry_problem(entry, last.get(key, (None, GENESIS))[1])
+            if problem:
+                return checked, BrokenLink(entry.pk, key, problem)
+            last[key] = (entry.pk, entry.hash)
+            checked += 1
+        return checked, _head_problem(heads, last)
+
+
+def _snapshot_begin() -> None:
+    # The heads and the entries must be read from one snapshot, or an entry written during
+    # the walk would look like a removal. PostgreSQL's default (read committed) gives each
+    # query its own snapshot; SQLite's transaction already reads one.
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+
+
+def _entry_problem(entry: AuditEntry, expected_prev: str) -> str:
+    if entry.prev_hash != expected_prev:
+        return "it does not follow the entry before it in its chain, so an earlier entry was removed or altered"
+    if entry_hash(entry) != entry.hash:
+        return "its content no longer matches its hash, so it was altered after it was written"
+    return ""
+
+
+def _head_problem(heads: dict[str, str], last: dict[str, tuple[int, str]]) -> BrokenLink | None:
+    for key in sorted(set(heads) | set(last)):
+        last_id, last_hash = last.get(key, (None, GENESIS))
+        if key not in heads:
+            return BrokenLink(last_id, key, "the record of the chain's newest entry is missing, so it was removed")
+        if heads[key] != last_hash:
+            where = f"the ones after entry {last_id}" if last_id else "every entry of the chain"
+            return BrokenLink(last_id, key, f"its newest entries ({where}) are missing, so they were removed")
+    return None
 
 
 def audit_export_record(*, user, partnership, rows: int, filters: dict) -> AuditEntry:

@@ -172,7 +172,7 @@ class AuditEntry(models.Model):
     """One thing someone did, in words: append-only, each entry chained to the one before it.
 
     Written only by partnership.audit.audit_record, inside the transaction of the change it
-    records. On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0004); `hash`
+    records. On PostgreSQL a trigger refuses UPDATE and DELETE (migration 0005); `hash`
     covers the entry and `prev_hash` the previous entry of the same chain (one chain per
     partnership, one for events of no partnership), so `manage.py audit_verify` finds an
     entry altered with the trigger switched off.

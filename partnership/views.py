@@ -1,7 +1,9 @@
 import csv
+import datetime
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from lib.spreadsheets import neutralise_formula
 from partnership.access import partnership_for, require
-from partnership.audit import audit_describe, audit_export_record
+from partnership.audit import audit_actor_describe, audit_describe, audit_export_record
 from partnership.forms import AuditFilterForm
 from partnership.models import SubgroupMeetings
 from partnership.permissions import user_can_manage_partnership, user_can_oversee_partnership, user_can_view_audit
@@ -66,7 +68,7 @@ def audit_log(request, partnership_slug):
     if entries is not None:
         page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
         for entry in page:
-            entry.description = audit_describe(entry)
+            entry.who, entry.description = audit_actor_describe(entry), audit_describe(entry)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"partnership": partnership, "form": form, "page": page, "query": query.urlencode()}
@@ -91,6 +93,10 @@ def audit_export(request, partnership_slug):
     form, entries = _audit_filtered(request, partnership)
     if entries is None:
         return render(request, "partnership/audit_log.html", {"partnership": partnership, "form": form}, status=400)
+    # Fix the rows before the export is recorded, so the file never lists its own export
+    # and the row count in that entry is the number of rows in the file.
+    newest = entries.aggregate(newest=Max("pk"))["newest"] or 0
+    entries = entries.filter(pk__lte=newest)
     audit_export_record(
         user=request.user, partnership=partnership, rows=entries.count(), filters=dict(request.GET.items())
     )
@@ -101,8 +107,8 @@ def audit_export(request, partnership_slug):
         for entry in entries.iterator(chunk_size=1000):
             details = {k: v for k, v in (entry.data or {}).items() if v not in ("", None, {}, [])}
             cells = (
-                entry.created_at.strftime("%Y-%m-%d %H:%M:%S"),
-                entry.actor_label or "The portal",
+                entry.created_at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                audit_actor_describe(entry),
                 audit_describe(entry),
                 entry.code,
                 entry.target_label,

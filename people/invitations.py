@@ -130,7 +130,9 @@ def _send_on_commit(invitation: Invitation) -> None:
 
 
 def _locked_open(invitation: Invitation) -> Invitation:
-    locked = Invitation.objects.select_for_update().select_related("partnership", "agency").get(pk=invitation.pk)
+    locked = (
+        Invitation.objects.select_for_update(of=("self",)).select_related("partnership", "agency").get(pk=invitation.pk)
+    )
     if locked.accepted_at is not None:
         raise WorkflowError("This invitation has already been accepted.")
     if locked.revoked_at is not None:

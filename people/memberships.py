@@ -55,7 +55,10 @@ def membership_remove(*, user, membership: Membership) -> None:
     with transaction.atomic():
         managers = _lock_managers(membership.partnership_id)
         locked = (
-            Membership.objects.select_for_update().select_related("user", "agency").filter(pk=membership.pk).first()
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user", "agency")
+            .filter(pk=membership.pk)
+            .first()
         )
         if locked is None:
             raise WorkflowError("This role has already been removed.")
@@ -79,7 +82,9 @@ def lead_hand_over(*, user, membership: Membership, to_user) -> Membership:
     if to_user.pk == membership.user_id:
         raise InvalidInput("Choose someone other than the current lead.")
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("user", "agency").get(pk=membership.pk)
+        locked = (
+            Membership.objects.select_for_update(of=("self",)).select_related("user", "agency").get(pk=membership.pk)
+        )
         if not Membership.objects.filter(user=to_user, agency_id=locked.agency_id).exists():
             raise InvalidInput(
                 f"{_name(to_user)} has no role in {locked.agency.name}. Invite them as its lead instead."

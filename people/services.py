@@ -30,7 +30,9 @@ def login_failure_record(*, login: str) -> None:
     """A failed sign-in, in the log of the partnerships of the account it named (if one exists)."""
     login = (login or "")[:MAX_LOGIN_CHARS]
     User = get_user_model()
-    user = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)).first() if login else None
+    named = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)) if login else User.objects.none()
+    # A login that is one account's username names that account, even if another uses it as an email.
+    user = named.filter(username__iexact=login).first() or named.first()
     with transaction.atomic():
         partnership_ids = (_partnership_ids(user) if user else []) or [None]
         for partnership_id in partnership_ids:

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from agencies.models import Agency, StatutoryRole
+from agencies.models import REQUIRED_SIGNATORIES, Agency, StatutoryRole
 from lib.roles import roles_for
 from partnership.models import ReportingPeriod
 from reports.assembly import (
@@ -70,6 +70,10 @@ class SignOffStatus:
     current: SignOff | None
     withdrawn: list[SignOff] = field(default_factory=list)
 
+    @property
+    def short_label(self) -> str:
+        return self.label.split(" (")[0].lower()
+
 
 def signoff_statuses(period, fingerprint: str | None = None) -> list[SignOffStatus]:
     """For each statutory partner: its sign-off of the current draft, if any, and any withdrawn ones."""
@@ -79,9 +83,15 @@ def signoff_statuses(period, fingerprint: str | None = None) -> list[SignOffStat
         for a in Agency.objects.filter(partnership_id=period.partnership_id).exclude(statutory_role="")
     }
     signoffs = SignOff.objects.filter(period=period).select_related("signed_by").order_by("-signed_at")
-    statuses = {role: SignOffStatus(role, label, agencies.get(role), None) for role, label in StatutoryRole.choices}
+    # The three partners the law names always sign; education only where the partnership made it a fourth.
+    wanted = [
+        (role, label) for role, label in StatutoryRole.choices if role in REQUIRED_SIGNATORIES or role in agencies
+    ]
+    statuses = {role: SignOffStatus(role, label, agencies.get(role), None) for role, label in wanted}
     for signoff in signoffs:
-        status = statuses[signoff.statutory_role]
+        status = statuses.get(signoff.statutory_role)
+        if status is None:
+            continue  # the role has since been taken off its agency: that sign-off no longer counts
         if signoff.fingerprint == fingerprint and status.current is None:
             status.current = signoff
         elif signoff.fingerprint != fingerprint:
@@ -124,8 +134,13 @@ def report_readiness(*, period) -> Readiness:
     fingerprint = draft_fingerprint(period)
     statuses = signoff_statuses(period, fingerprint)
     for status in statuses:
-        if status.current is None:
-            reasons.append(f"The {status.label.lower()} partner has not signed off this draft.")
+        if status.agency is None:
+            reasons.append(
+                f"No agency is marked as the {status.short_label} partner. Mark one on the agencies page, so its "
+                "lead can sign off."
+            )
+        elif status.current is None:
+            reasons.append(f"The {status.short_label} partner has not signed off this draft.")
     return Readiness(checklist, reasons, statuses, open_challenges, fingerprint)
 
 
@@ -151,7 +166,7 @@ def report_sign_off(*, user, period, signatory_name: str, agency: Agency | None 
     """A statutory partner's lead signs off the current final draft, with their name and the date."""
     agency = agency or statutory_agency_for(user, period)
     if agency is None or agency.pk not in roles_for(user).led_agencies or not agency.statutory_role:
-        raise NotAllowed("Only the lead of a statutory partner (local authority, health or police) can sign off.")
+        raise NotAllowed("Only the lead of a lead safeguarding partner (local authority, health, police) can sign off.")
     name = " ".join(signatory_name.split())
     if not name or len(name) > 200:
         raise InvalidInput("Enter the name of the person signing off, in under 200 characters.")

@@ -66,21 +66,54 @@ def _not_closed() -> Q:
     return Q(challenges__state__in=[ChallengeState.OPEN, ChallengeState.ANSWERED])
 
 
+# A section handed in on time or late is no longer chased: it is with the business manager.
+HANDED_IN = frozenset({SectionState.SUBMITTED, SectionState.APPROVED})
+
+
+@dataclass(frozen=True)
+class Due:
+    """Where a date stands against a deadline, in whole days, for pages to print as they are."""
+
+    days_left: int
+    days_late: int
+    is_overdue: bool
+    is_due_today: bool
+
+    @classmethod
+    def of(cls, days_to_deadline: int) -> Due:
+        return cls(
+            days_left=max(days_to_deadline, 0),
+            days_late=max(-days_to_deadline, 0),
+            is_overdue=days_to_deadline < 0,
+            is_due_today=days_to_deadline == 0,
+        )
+
+
+NOT_DUE = Due(days_left=0, days_late=0, is_overdue=False, is_due_today=False)
+
+
 @dataclass
 class Dashboard:
     period: object
     sections: list[Section]
     counts: dict[str, int]
-    days_to_deadline: int
+    due: Due
     open_challenges: int
 
-    @property
-    def overdue(self) -> bool:
-        return self.days_to_deadline < 0
+
+def _mark_due(section: Section, due: Due) -> None:
+    """Set is_handed_in, is_overdue, is_due_today, days_left and days_late on the section."""
+    section.is_handed_in = section.state in HANDED_IN
+    chased = not section.is_handed_in
+    section.is_overdue = chased and due.is_overdue
+    section.is_due_today = chased and due.is_due_today
+    section.days_left = due.days_left if chased else 0
+    section.days_late = due.days_late if chased else 0
 
 
 def dashboard_for(*, user, period, today: datetime.date | None = None) -> Dashboard:
-    """Every section the user may see, with owner, state, last change and open challenges, in two queries."""
+    """Every section the user may see, with owner, state, last change, when it is due and open challenges,
+    in two queries."""
     today = today or timezone.localdate()
     sections = list(
         visible_sections(user=user, period=period)
@@ -89,29 +122,30 @@ def dashboard_for(*, user, period, today: datetime.date | None = None) -> Dashbo
         .order_by("spec__position")
     )
     counts = Counter(section.state for section in sections)
-    days = (period.submission_deadline - today).days
+    # A catch-up period (entered after its year) shows only what is not done, never "N days late".
+    due = NOT_DUE if period.is_catch_up else Due.of((period.submission_deadline - today).days)
     for section in sections:
-        section.is_overdue = days < 0 and section.state in (
-            SectionState.NOT_STARTED,
-            SectionState.DRAFT,
-            SectionState.CHANGES_REQUESTED,
-        )
+        _mark_due(section, due)
     return Dashboard(
         period=period,
         sections=sections,
         counts={state: counts.get(state, 0) for state in SectionState.values} | {"total": len(sections)},
-        days_to_deadline=days,
+        due=due,
         open_challenges=sum(s.open_challenges for s in sections),
     )
 
 
 def open_challenges(*, period) -> list[Challenge]:
-    """Challenges not yet closed in the period, oldest first; they block publication."""
-    return list(
+    """Challenges not yet closed in the period, oldest first, each marked awaiting_answer or not;
+    they block publication."""
+    challenges = list(
         Challenge.objects.filter(section__spec__period=period, state__in=[ChallengeState.OPEN, ChallengeState.ANSWERED])
         .select_related("section__spec", "raised_by")
         .order_by("created_at", "pk")
     )
+    for challenge in challenges:
+        challenge.awaiting_answer = challenge.state == ChallengeState.OPEN
+    return challenges
 
 
 @dataclass
@@ -121,7 +155,8 @@ class Changes:
 
 
 def changes_since_last_visit(*, user, period) -> Changes:
-    """Sections changed by others since the user last recorded a visit (reports.services.period_visit_record)."""
+    """Sections changed by others since the user last recorded a visit (reports.services.period_visit_record),
+    each marked with what changed."""
     visit = PeriodVisit.objects.filter(user=user, period=period).first()
     since = visit.visited_at if visit else None
     sections = visible_sections(user=user, period=period).select_related("spec", "current_revision__author")
@@ -139,7 +174,19 @@ def changes_since_last_visit(*, user, period) -> Changes:
                 .values("number")[:1]
             ),
         )
-    return Changes(since=since, sections=list(changed.filter(last_change__isnull=False).order_by("-last_change")))
+    found = list(changed.filter(last_change__isnull=False).order_by("-last_change"))
+    for section in found:
+        _mark_text_change(section)
+    return Changes(since=since, sections=found)
+
+
+def _mark_text_change(section: Section) -> None:
+    """text_changed_from: the revision the user last saw, if the text has moved on since; is_new: written
+    since the visit, with no revision seen before."""
+    latest = section.current_revision.number if section.current_revision_id else None
+    seen = section.seen_number
+    section.text_changed_from = seen if latest and seen and seen != latest else None
+    section.is_new = bool(latest and not seen)
 
 
 def section_audit_entries() -> QuerySet[AuditEntry]:
@@ -163,14 +210,20 @@ def section_page(*, section: Section) -> dict:
 
 
 def section_history(*, section: Section) -> list[SectionRevision]:
-    """Every revision, newest first, with its author and comment count, in one query."""
-    return list(
+    """Every revision, newest first, with its author, comment count, the number before it (None for the
+    first) and whether it is the approved or the latest one, in one query."""
+    revisions = list(
         SectionRevision.objects.filter(section=section)
         .select_related("author")
         .annotate(comment_count=Count("comments"))
         .defer("content")
         .order_by("-number")
     )
+    for revision in revisions:
+        revision.previous_number = revision.number - 1 if revision.number > 1 else None
+        revision.is_approved = revision.pk == section.approved_revision_id
+        revision.is_latest = revision.pk == section.current_revision_id
+    return revisions
 
 
 def section_audit(*, section: Section) -> list[AuditEntry]:

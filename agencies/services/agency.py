@@ -17,7 +17,7 @@ RESERVED_SLUGS = frozenset({"add"})  # "add" is an address of its own (agencies:
 
 
 def _agency_values(agency: Agency) -> dict:
-    fields = ("name", "short_name", "slug", "kind", "statutory_role")
+    fields = ("name", "short_name", "slug", "kind", "statutory_role", "signatory_title")
     return {name: getattr(agency, name) for name in fields}
 
 
@@ -61,6 +61,9 @@ def _agency_shape_problems(agency: Agency) -> list[str]:
     if not agency.short_name:
         problems.append("Enter a short name: the one the report's tables use, for example 'Police'.")
     problems += too_long("a short name", agency.short_name, SHORT_NAME_MAX)
+    problems += too_long("a signatory's title", agency.signatory_title, NAME_MAX)
+    if agency.signatory_title and not agency.statutory_role:
+        problems.append("Only a lead partner signs off the report: give it a statutory role, or clear the title.")
     if agency.kind not in AgencyKind.values:
         problems.append("Choose what kind of agency it is.")
     if agency.statutory_role not in ("", *StatutoryRole.values):
@@ -95,6 +98,7 @@ def _agency_apply(*, partnership, agency: Agency, values: dict) -> None:
     agency.short_name = (values.get("short_name") or "").strip()
     agency.kind = values.get("kind") or ""
     agency.statutory_role = values.get("statutory_role") or ""
+    agency.signatory_title = (values.get("signatory_title") or "").strip()
     agency.slug, problems = _agency_slug(partnership=partnership, agency=agency, slug=values.get("slug") or "")
     problems += _agency_problems(partnership=partnership, agency=agency)
     if problems:
@@ -102,11 +106,20 @@ def _agency_apply(*, partnership, agency: Agency, values: dict) -> None:
 
 
 def agency_create(
-    *, user, partnership, name: str, short_name: str, kind: str, statutory_role: str = "", slug: str = ""
+    *,
+    user,
+    partnership,
+    name: str,
+    short_name: str,
+    kind: str,
+    statutory_role: str = "",
+    slug: str = "",
+    signatory_title: str = "",
 ) -> Agency:
     """Add an agency to the partnership; its address is made from its name unless one is typed."""
     require_manager(user, partnership)
-    values = {"name": name, "short_name": short_name, "kind": kind, "statutory_role": statutory_role, "slug": slug}
+    values = {"name": name, "short_name": short_name, "kind": kind, "statutory_role": statutory_role, "slug": slug,
+              "signatory_title": signatory_title}  # fmt: skip
     with transaction.atomic():
         partnership = _lock_partnership(partnership)
         agency = Agency(partnership=partnership)
@@ -125,11 +138,20 @@ def agency_create(
 
 
 def agency_change(
-    *, user, agency: Agency, name: str, short_name: str, kind: str, statutory_role: str, slug: str
+    *,
+    user,
+    agency: Agency,
+    name: str,
+    short_name: str,
+    kind: str,
+    statutory_role: str,
+    slug: str,
+    signatory_title: str = "",
 ) -> Agency:
-    """Change an agency's names, address, kind or statutory role."""
+    """Change an agency's names, address, kind, statutory role or signatory's title."""
     require_manager(user, agency.partnership)
-    values = {"name": name, "short_name": short_name, "kind": kind, "statutory_role": statutory_role, "slug": slug}
+    values = {"name": name, "short_name": short_name, "kind": kind, "statutory_role": statutory_role, "slug": slug,
+              "signatory_title": signatory_title}  # fmt: skip
     with transaction.atomic():
         partnership = _lock_partnership(agency.partnership)
         locked = Agency.objects.select_for_update().get(pk=agency.pk, partnership=partnership)

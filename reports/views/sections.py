@@ -28,7 +28,7 @@ from reports.forms import (
     content_from_forms,
     section_initial,
 )
-from reports.models import SectionRevision
+from reports.models import ChallengeState, SectionRevision, SectionState
 from reports.permissions import (
     section_roles,
     user_can_answer_challenge,
@@ -46,18 +46,27 @@ from reports.views.common import add_formset_errors, post_only, to_section
 @require_GET
 def section_detail(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
-    roles = section_roles(request.user, section)
+    actions = workflow.allowed_actions(section.state, section_roles(request.user, section))
+    page = section_page(section=section)
+    can_answer = user_can_answer_challenge(request.user, section)
+    can_challenge = user_can_challenge(request.user, section)
+    for challenge in page["challenges"]:
+        challenge.can_answer = can_answer and challenge.state == ChallengeState.OPEN
+        challenge.can_close = can_challenge and challenge.state == ChallengeState.ANSWERED
     context = {
         "section": section,
         "spec": section.spec,
         "period": section.spec.period,
         "partnership": section.spec.period.partnership,
         "revision": section.current_revision,
-        "actions": workflow.allowed_actions(section.state, roles),
-        "can_edit": user_can_edit_section(request.user, section),
-        "can_review": user_can_review_section(request.user, section),
-        "can_challenge": user_can_challenge(request.user, section),
-        "can_answer": user_can_answer_challenge(request.user, section),
+        "actions": actions,
+        # Editing is offered only where a save would be accepted: not while the section awaits review.
+        "can_save": "save" in actions,
+        "can_submit": "submit" in actions,
+        "can_approve": "approve" in actions,
+        "can_request_changes": "request_changes" in actions,
+        "show_return_reason": section.state == SectionState.CHANGES_REQUESTED and page["last_return"] is not None,
+        "can_challenge": can_challenge,
         "can_assign": user_can_assign_section(request.user, section),
         "approval_is_own": section.current_revision is not None
         and section.current_revision.author_id == request.user.pk,
@@ -65,7 +74,7 @@ def section_detail(request, partnership_slug, period_slug, section_slug):
         "challenge_form": ChallengeForm(),
         "reason_form": ReasonForm(),
         "answer_form": AnswerForm(),
-        **section_page(section=section),
+        **page,
     }
     return render(request, "reports/section_detail.html", context)
 
@@ -120,6 +129,8 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
         "spec": section.spec,
         "period": section.spec.period,
         "partnership": section.spec.period.partnership,
+        "is_submitted": section.state == SectionState.SUBMITTED,
+        "is_approved": section.state == SectionState.APPROVED,
         "form": form,
         "quotes": quotes,
         "tables": tables,
@@ -323,12 +334,14 @@ def section_assign(request, partnership_slug, period_slug, section_slug):
 @require_GET
 def section_history_view(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    revisions = section_history(section=section)
     context = {
         "section": section,
         "spec": section.spec,
         "period": section.spec.period,
         "partnership": section.spec.period.partnership,
-        "revisions": section_history(section=section),
+        "revisions": revisions,
+        "can_compare": len(revisions) > 1,
         "audit": section_audit(section=section),
     }
     return render(request, "reports/section_history.html", context)
@@ -346,14 +359,14 @@ def section_diff(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
     old_n, new_n = _number(request.GET.get("from")), _number(request.GET.get("to"))
     found = {r.number: r for r in SectionRevision.objects.filter(section=section, number__in=[old_n, new_n])}
+    numbers = list(SectionRevision.objects.filter(section=section).order_by("-number").values_list("number", flat=True))
     context = {
         "section": section,
         "spec": section.spec,
         "period": section.spec.period,
         "partnership": section.spec.period.partnership,
-        "numbers": list(
-            SectionRevision.objects.filter(section=section).order_by("-number").values_list("number", flat=True)
-        ),
+        "numbers": numbers,
+        "can_compare": len(numbers) > 1,
         "old_n": old_n,
         "new_n": new_n,
     }

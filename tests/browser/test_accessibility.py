@@ -15,6 +15,7 @@ from tests.test_permission_matrix import (
     SETUP,
     SETUP_PRIORITY,
     SETUP_SUBGROUP,
+    MatrixPeople,
     MatrixReview,
 )
 from tests.training.matrix import MatrixTraining
@@ -43,6 +44,16 @@ PAGES = [
         {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"},
         "People in Council",
     ),
+    ("business_manager", "people:list", {"partnership_slug": "{partnership}"}, "People and their roles"),
+    ("business_manager", "people:invite", {"partnership_slug": "{partnership}"}, "Invite someone"),
+    (
+        "lead_a",
+        "people:agency_invite",
+        {"partnership_slug": "{partnership}", "agency_slug": "{agency_a}"},
+        "Invite someone",
+    ),
+    ("business_manager", "people:mfa_prompt", {"partnership_slug": "{partnership}"}, "Set up two-factor sign-in"),
+    ("anonymous", "people:accept", {"token": MatrixPeople("token")}, "Join Test Partnership"),
     (
         "business_manager",
         "agencies:funding",

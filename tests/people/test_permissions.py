@@ -8,6 +8,8 @@ from tests.lib.two_partnerships import cast_build
 
 PAIRS = [
     Pair(perms.user_can_view_membership, perms.memberships_visible_to),
+    Pair(perms.user_can_manage_people, perms.partnerships_people_managed_by),
+    Pair(perms.user_can_invite_to_agency, perms.agencies_invitable_by),
 ]
 
 

@@ -105,3 +105,11 @@ def test_an_outline_entry_without_an_address_gets_one_from_its_title(world):
                 "owner_agency": world.agency_a, "level": 2},
     )  # fmt: skip
     assert (spec.slug, again.slug) == ("child-death-overview-panel", "child-death-overview-panel-2")
+
+
+def test_a_catch_up_period_shows_no_days_late_on_the_dashboard(world, sections, client_as):
+    url = reverse("reports:dashboard", args=["tsp", "2019-20"])
+    assert "portal-overdue" in client_as("business_manager").get(url).content.decode()
+    type(world.period).objects.filter(pk=world.period.pk).update(is_catch_up=True)
+    html = client_as("business_manager").get(url).content.decode()
+    assert "portal-overdue" not in html and "days late" not in html and "Not started" in html
