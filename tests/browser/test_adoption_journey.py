@@ -148,8 +148,13 @@ class Traffic:
     posts: Counter = field(default_factory=Counter)
     loads: Counter = field(default_factory=Counter)
     role_of: dict[str, str] = field(default_factory=dict)
+    contexts: list = field(default_factory=list)
 
-    def watch(self, context, person: str, role: str) -> None:
+    def browser_for(self, browser, person: str, role: str):
+        """A browser context of this person's own (their own cookies), watched from its first request."""
+        context = browser.new_context(locale="en-GB")
+        context.set_default_timeout(TIMEOUT)
+        self.contexts.append(context)
         self.role_of[person] = role
 
         def on_request(request):
@@ -163,6 +168,7 @@ class Traffic:
                 self.screens[person].add(urlsplit(request.url).path)
 
         context.on("request", on_request)
+        return context.new_page()
 
     def report(self) -> str:
         lines = ["", "Screens (distinct page addresses) and form submissions, per person and per role:"]
@@ -235,11 +241,8 @@ def invitation_link(email: str, base: str) -> str:
 
 def accept_invitation(browser, base, traffic, *, email, first, last, role, privileged=True) -> Person:
     """Open the emailed link in a browser of one's own, choose a name and a password, and arrive."""
-    context = browser.new_context(locale="en-GB")
-    context.set_default_timeout(TIMEOUT)
     name = f"{first} {last}"
-    traffic.watch(context, name, role)
-    page = context.new_page()
+    page = traffic.browser_for(browser, name, role)
     page.goto(invitation_link(email, base))
     heading_is(page, f"Join {PARTNERSHIP}")
     page.get_by_label("First name").fill(first)
@@ -457,96 +460,124 @@ def pdf_text(body: bytes) -> str:
     return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
 
 
-# The journey ----------------------------------------------------------------------------------------------
+# The journey, in its phases ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("education_signs", [True, False], ids=["four-signatories", "three-signatories"])
-def test_a_new_partnership_adopts_the_portal_and_publishes_its_report(browser, live_server, education_signs):
-    base = live_server.url
-    traffic = Traffic()
-    education = EDUCATION_PARTNER if education_signs else EDUCATION_AGENCY
-    statutory = [COUNCIL, POLICE, HEALTH] + ([education] if education_signs else [])
-    writers = [COUNCIL, POLICE, HEALTH, education, VOLUNTARY]
-    agencies = [COUNCIL, POLICE, HEALTH, education, VOLUNTARY, COLLEGE]
+@dataclass
+class Journey:
+    browser: object
+    base: str
+    traffic: Traffic
+    education_signs: bool
+    people: dict[str, Person] = field(default_factory=dict)  # by agency name for leads; by role otherwise
 
-    # The operator's one step.
+    @property
+    def education(self) -> AgencyPlan:
+        return EDUCATION_PARTNER if self.education_signs else EDUCATION_AGENCY
+
+    @property
+    def statutory(self) -> list[AgencyPlan]:
+        return [COUNCIL, POLICE, HEALTH] + ([self.education] if self.education_signs else [])
+
+    @property
+    def writers(self) -> list[AgencyPlan]:
+        return [COUNCIL, POLICE, HEALTH, self.education, VOLUNTARY]
+
+    @property
+    def agencies(self) -> list[AgencyPlan]:
+        return [*self.writers, COLLEGE]
+
+    def accept(self, key: str, *, email, first, last, role, privileged=True) -> Person:
+        person = accept_invitation(self.browser, self.base, self.traffic, email=email, first=first, last=last,
+                                   role=role, privileged=privileged)  # fmt: skip
+        self.people[key] = person
+        return person
+
+
+def operator_creates_the_partnership(journey: Journey) -> Person:
+    """The operator's one step; the business manager takes up the invitation it emails (and prints)."""
     out = io.StringIO()
     call_command(
         "partnership_create", name=PARTNERSHIP, short_name=SHORT_NAME, slug=SLUG, manager_email=MANAGER[2], stdout=out
     )
-    assert urlsplit(invitation_link(MANAGER[2], base)).path in out.getvalue()
-    manager = accept_invitation(browser, base, traffic, email=MANAGER[2], first=MANAGER[0], last=MANAGER[1],
-                                role="business manager")  # fmt: skip
-    bm = manager.page
+    assert urlsplit(invitation_link(MANAGER[2], journey.base)).path in out.getvalue()
+    return journey.accept("manager", email=MANAGER[2], first=MANAGER[0], last=MANAGER[1], role="business manager")
 
-    # Setting the partnership up, all from its page.
+
+def manager_sets_the_partnership_up(journey: Journey) -> None:
+    """Settings, priorities, subgroups, agencies with seats, the period and its outline, funding: from its page."""
+    bm = journey.people["manager"].page
     settings_set(bm)
     priorities_add(bm)
     subgroups_add(bm)
     link(bm, "Agencies and the membership table")
-    for plan in agencies:
+    for plan in journey.agencies:
         agency_add(bm, plan)
-    for plan in agencies:
+    for plan in journey.agencies:
         expect(bm.get_by_role("row", name=plan.name)).to_be_visible()
     link(bm, SHORT_NAME, exact=True)  # the menu
     period_open(bm)
-    outline_build(bm, writers)
+    outline_build(bm, journey.writers)
     link(bm, SHORT_NAME, exact=True)
-    funding_enter(bm, [plan for plan in agencies if plan.funding])
+    funding_enter(bm, [plan for plan in journey.agencies if plan.funding])
 
-    # Inviting people; each accepts in a browser of their own.
+
+def everyone_is_invited_and_accepts(journey: Journey) -> None:
+    """The manager invites the scrutineer and the leads; the voluntary sector's lead invites a contributor."""
+    bm = journey.people["manager"].page
     link(bm, SHORT_NAME, exact=True)
     link(bm, "People and their roles", exact=True)
     heading_is(bm, "People and their roles")
     invite(bm, email=SCRUTINEER[2], role="Independent scrutineer")
-    scrutineer = accept_invitation(browser, base, traffic, email=SCRUTINEER[2], first=SCRUTINEER[0],
-                                   last=SCRUTINEER[1], role="scrutineer")  # fmt: skip
-    leads: dict[str, Person] = {}
-    for plan in writers:
+    journey.accept("scrutineer", email=SCRUTINEER[2], first=SCRUTINEER[0], last=SCRUTINEER[1], role="scrutineer")
+    for plan in journey.writers:
         invite(bm, email=plan.lead_email, role="Agency lead", agency=plan.name)
-        role = "statutory lead" if plan in statutory else "agency lead"
-        leads[plan.name] = accept_invitation(browser, base, traffic, email=plan.lead_email, first=plan.lead[0],
-                                             last=plan.lead[1], role=role)  # fmt: skip
+        role = "statutory lead" if plan in journey.statutory else "agency lead"
+        journey.accept(plan.name, email=plan.lead_email, first=plan.lead[0], last=plan.lead[1], role=role)
     bm.reload()
     everyone = bm.get_by_role("region", name="People and their roles")
     expect(everyone).to_contain_text(f"{SCRUTINEER[0]} {SCRUTINEER[1]}")
-    for plan in writers:
+    for plan in journey.writers:
         expect(everyone).to_contain_text(plan.lead_name)
 
-    # The voluntary sector's lead invites their colleague from their agency's people page.
-    voluntary = leads[VOLUNTARY.name]
+    voluntary = journey.people[VOLUNTARY.name]
     voluntary.open_portal()
     link(voluntary.page, f"Manage {VOLUNTARY.name}: its representatives and people")
     link(voluntary.page, f"See who in {VOLUNTARY.name} has an account, and their roles")
     heading_is(voluntary.page, f"People in {VOLUNTARY.name}")
     invite(voluntary.page, email=CONTRIBUTOR[2], role="Contributor")
-    contributor = accept_invitation(browser, base, traffic, email=CONTRIBUTOR[2], first=CONTRIBUTOR[0],
-                                    last=CONTRIBUTOR[1], role="contributor", privileged=False)  # fmt: skip
+    journey.accept("contributor", email=CONTRIBUTOR[2], first=CONTRIBUTOR[0], last=CONTRIBUTOR[1],
+                   role="contributor", privileged=False)  # fmt: skip
 
-    # Writing: each lead writes and submits; the voluntary sector's contributor drafts, its lead submits.
-    for plan in [COUNCIL, POLICE, HEALTH, education]:
-        lead = leads[plan.name]
-        section_open(lead, f"Write your agency's sections of the {LABEL} report", plan.section)
+
+def agencies_write_their_sections(journey: Journey) -> None:
+    """Each lead writes and submits; the voluntary sector's contributor drafts, and its lead submits."""
+    write = f"Write your agency's sections of the {LABEL} report"
+    for plan in [COUNCIL, POLICE, HEALTH, journey.education]:
+        lead = journey.people[plan.name]
+        section_open(lead, write, plan.section)
         section_write(lead.page, plan.section, plan.name)
         section_submit(lead.page)
-    section_open(voluntary, f"Write your agency's sections of the {LABEL} report", VOLUNTARY.section)
+    voluntary, contributor = journey.people[VOLUNTARY.name], journey.people["contributor"]
+    section_open(voluntary, write, VOLUNTARY.section)
     link(voluntary.page, "Assign contributors")
     heading_is(voluntary.page, f"Who may draft {VOLUNTARY.section}")
     voluntary.page.get_by_label(f"{CONTRIBUTOR[0]} {CONTRIBUTOR[1]} ({CONTRIBUTOR[2]})").check()
     press(voluntary.page, "Save")
     told(voluntary.page, "Contributors updated.")
-    section_open(contributor, f"Write your agency's sections of the {LABEL} report", VOLUNTARY.section)
+    section_open(contributor, write, VOLUNTARY.section)
     section_write(contributor.page, VOLUNTARY.section, VOLUNTARY.name)
     section_open(voluntary, "1 of your sections is not yet submitted", VOLUNTARY.section)
     section_submit(voluntary.page)
 
-    # Scrutiny: a challenge raised, answered and closed.
+
+def scrutineer_challenges_and_lead_answers(journey: Journey) -> None:
+    scrutineer, police = journey.people["scrutineer"], journey.people[POLICE.name]
     question = "How many of these referrals came from children themselves?"
     section_open(scrutineer, f"Read, comment on and challenge the sections of {LABEL}", POLICE.section)
     scrutineer.page.get_by_label("Raise a challenge").fill(question)
     press(scrutineer.page, "Raise challenge")
     expect(scrutineer.page.locator("#main-content")).to_contain_text(question)
-    police = leads[POLICE.name]
     section_open(police, "1 challenge needs your answer", POLICE.section)
     police.page.get_by_label("Your answer").fill("Twelve, through the school nurse drop-in; we will report it.")
     press(police.page, "Send answer")
@@ -554,57 +585,84 @@ def test_a_new_partnership_adopts_the_portal_and_publishes_its_report(browser, l
     press(scrutineer.page, "Close challenge")
     expect(scrutineer.page.locator(".govuk-summary-card").first).to_contain_text("Closed", timeout=TIMEOUT)
 
-    # The business manager writes their own section, approves it with the reason asked for, then every other.
+
+def manager_writes_and_approves(journey: Journey) -> None:
+    """The manager's own section, approved with the reason the page asks for; then every other; then the checklist."""
+    manager = journey.people["manager"]
+    bm = manager.page
     section_open(manager, f"Run the {LABEL} report: every section, its state and deadline", FUNDING_SECTION)
     section_write(bm, FUNDING_SECTION, PARTNERSHIP)
     section_submit(bm)
+    told(bm, "Approve it below, giving your reason")
     bm.get_by_label("Why you approve your own writing").fill("The partnership has one business manager.")
     press(bm, "Approve revision 1 myself")
     told(bm, "Approved.")
-    sections_approve(manager, [plan.section for plan in writers])
-
-    # The checklist: themes no section covers get their reason, on the report page.
+    sections_approve(manager, [plan.section for plan in journey.writers])
     manager.open_portal()
     link(bm, f"Preview, check and publish the assembled {LABEL} report")
     heading_is(bm, f"Annual report {LABEL}")
     exemptions_record(bm)
 
-    # Every statutory partner signs the final draft off.
-    for plan in statutory:
-        sign_off(leads[plan.name], plan)
 
-    # Publishing.
+def partners_sign_off_and_manager_publishes(journey: Journey) -> None:
+    for plan in journey.statutory:
+        sign_off(journey.people[plan.name], plan)
+    manager = journey.people["manager"]
+    bm = manager.page
     manager.open_portal()
     link(bm, f"Preview, check and publish the assembled {LABEL} report")
     expect(bm.get_by_test_id("reasons")).to_have_count(0)
     press(bm, "Publish the report")
     expect(bm.get_by_test_id("published")).to_contain_text("Version 1 is published", timeout=TIMEOUT)
     signoffs = bm.get_by_test_id("signoffs")
-    expect(signoffs.locator("dd").filter(has_text="Signed off by")).to_have_count(len(statutory))
-    for plan in statutory:
-        expect(signoffs).to_contain_text(plan.name)
+    expect(signoffs.locator(".govuk-summary-list__row")).to_have_count(len(journey.statutory))
+    expect(signoffs.locator("dd").filter(has_text="Signed off by")).to_have_count(len(journey.statutory))
+    for plan in journey.statutory:
+        row = signoffs.locator(".govuk-summary-list__row").filter(has_text=f"({plan.name}: {plan.signatory_title})")
+        expect(row).to_contain_text(f"Signed off by {journey.people[plan.name].name}")
     expect(bm.get_by_role("link", name=re.compile(r"^PDF, \d+ pages"))).to_be_visible(timeout=PDF_TIMEOUT)
 
-    # The public reads it, in HTML and PDF.
-    public_context = browser.new_context(locale="en-GB")
-    public_context.set_default_timeout(TIMEOUT)
-    traffic.watch(public_context, "a member of the public", "public")
-    public = public_context.new_page()
-    public.goto(f"{base}/reports/")
+
+def public_reads_the_report(journey: Journey) -> tuple[str, str]:
+    """The published HTML and the PDF's text, reached from the list of published reports."""
+    public = journey.traffic.browser_for(journey.browser, "a member of the public", "public")
+    public.goto(f"{journey.base}/reports/")
     link(public, PARTNERSHIP)
     pdf_href = public.get_by_role("link", name="download it as a PDF").get_attribute("href")
+    assert pdf_href == f"/reports/{SLUG}/{PERIOD_SLUG}/v1/report.pdf"
     link(public, f"Read the {LABEL} report")
     assert urlsplit(public.url).path == f"/reports/{SLUG}/{PERIOD_SLUG}/"
     html = public.content()
-    assert PARTNERSHIP in html
-    assert DEMO_WORDS.search(html) is None, DEMO_WORDS.search(html)
-    assert pdf_href.endswith(f"/reports/{SLUG}/{PERIOD_SLUG}/v1/report.pdf")
-    response = public_context.request.get(base + pdf_href)
-    traffic.urls.append(response.url)
+    response = public.context.request.get(journey.base + pdf_href)
+    journey.traffic.urls.append(response.url)
     assert response.headers["content-type"] == "application/pdf"
-    text = pdf_text(response.body())
-    assert PARTNERSHIP in text
-    assert DEMO_WORDS.search(text) is None, DEMO_WORDS.search(text)
+    return html, pdf_text(response.body())
 
-    assert not [url for url in traffic.urls if urlsplit(url).path.startswith("/admin")]
+
+@pytest.fixture
+def traffic():
+    traffic = Traffic()
+    yield traffic
+    for context in traffic.contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("education_signs", [True, False], ids=["four-signatories", "three-signatories"])
+def test_a_new_partnership_adopts_the_portal_and_publishes_its_report(browser, live_server, traffic, education_signs):
+    journey = Journey(browser, live_server.url, traffic, education_signs)
+    operator_creates_the_partnership(journey)
+    manager_sets_the_partnership_up(journey)
+    everyone_is_invited_and_accepts(journey)
+    agencies_write_their_sections(journey)
+    scrutineer_challenges_and_lead_answers(journey)
+    manager_writes_and_approves(journey)
+    partners_sign_off_and_manager_publishes(journey)
+    html, pdf = public_reads_the_report(journey)
+
+    total = "£240,000.50"  # the funding block: four contributions summed by the portal, never typed
+    for document in (html, pdf):
+        assert PARTNERSHIP in document
+        assert total in document
+        assert DEMO_WORDS.search(document) is None, DEMO_WORDS.search(document)
+    assert [url for url in traffic.urls if urlsplit(url).path.startswith("/admin")] == []
     print(traffic.report())
