@@ -148,9 +148,11 @@ class Traffic:
     posts: Counter = field(default_factory=Counter)
     loads: Counter = field(default_factory=Counter)
     role_of: dict[str, str] = field(default_factory=dict)
+    contexts: list = field(default_factory=list)
 
     def watch(self, context, person: str, role: str) -> None:
         self.role_of[person] = role
+        self.contexts.append(context)
 
         def on_request(request):
             self.urls.append(request.url)
@@ -460,10 +462,18 @@ def pdf_text(body: bytes) -> str:
 # The journey ----------------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def traffic():
+    """The journey's browser contexts, each closed at the end (an open one can hold the browser's close)."""
+    watched = Traffic()
+    yield watched
+    for context in watched.contexts:
+        context.close()
+
+
 @pytest.mark.parametrize("education_signs", [True, False], ids=["four-signatories", "three-signatories"])
-def test_a_new_partnership_adopts_the_portal_and_publishes_its_report(browser, live_server, education_signs):
+def test_a_new_partnership_adopts_the_portal_and_publishes_its_report(browser, live_server, traffic, education_signs):
     base = live_server.url
-    traffic = Traffic()
     education = EDUCATION_PARTNER if education_signs else EDUCATION_AGENCY
     statutory = [COUNCIL, POLICE, HEALTH] + ([education] if education_signs else [])
     writers = [COUNCIL, POLICE, HEALTH, education, VOLUNTARY]
