@@ -641,6 +641,7 @@ def public_reads_the_report(journey: Journey) -> tuple[str, str]:
 
 @pytest.fixture
 def traffic():
+    """The journey's browser contexts, each closed at the end (an open one can hold the browser's close)."""
     traffic = Traffic()
     yield traffic
     for context in traffic.contexts:
