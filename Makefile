@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo run test lint format bench migrate clean-venv
+.PHONY: demo run test lint format bench migrate clean-venv mutate
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,14 @@ format: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+## Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml; slow, not run by CI).
+## A fresh run each time; MUTANTS='reports.publishing*' re-tests only those, keeping the rest.
+MUTATE_JOBS ?= 2
+mutate: $(VENV)/.installed
+	$(if $(MUTANTS),,rm -rf mutants)
+	$(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) $(MUTANTS)
+	@echo "== per module: killed, timed out (an endless loop: also caught), survived, of total"
+	@$(VENV)/bin/mutmut results --all true | awk -F': ' '{ m = $$1; sub(/^ +/, "", m); sub(/\.[^.]*$$/, "", m); n[m]++; s[m, $$2]++ } END { for (m in n) printf "%-24s %4d %4d %4d of %4d\n", m, s[m, "killed"], s[m, "timeout"], s[m, "survived"], n[m] }' | sort
+	@echo "== not killed (mutmut show <name> prints the change)"
+	@$(VENV)/bin/mutmut results
