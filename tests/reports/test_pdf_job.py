@@ -284,12 +284,19 @@ def in_threads(*targets):
     return results
 
 
+def published_with_no_pdf(world, monkeypatch):
+    """Publish, committed, without queueing the PDF (in these tests the threads are the deliveries)."""
+    ready_outline(world)
+    sign_all(world)
+    with monkeypatch.context() as patch:
+        patch.setattr(publishing, "_queue_pdf", lambda version_id: None)
+        return report_publish(user=world.users["business_manager"], period=world.period)
+
+
 @pytest.mark.postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_two_deliveries_at_once_with_a_fresh_lease_make_one_pdf(world, monkeypatch):
-    ready_outline(world)
-    sign_all(world)
-    version = report_publish(user=world.users["business_manager"], period=world.period)
+    version = published_with_no_pdf(world, monkeypatch)
     claimed, release, calls = threading.Event(), threading.Event(), []
 
     def slow(html, *, progress=None):
@@ -318,9 +325,7 @@ def test_two_deliveries_at_once_with_a_fresh_lease_make_one_pdf(world, monkeypat
 def test_two_runs_rendering_at_once_past_a_lease_write_one_file_with_one_sha(world, monkeypatch, settings):
     """The worst case: the first run outlives its lease (set to 0 here), a second claims the job, both
     render at the same time and race to save; one writes, the other returns what the first wrote."""
-    ready_outline(world)
-    sign_all(world)
-    version = report_publish(user=world.users["business_manager"], period=world.period)
+    version = published_with_no_pdf(world, monkeypatch)
     settings.PORTAL_PDF_LEASE_SECONDS = 0
     both = threading.Barrier(2, timeout=60)
 
