@@ -10,9 +10,10 @@ Python process so neither inherits the other's memory:
 - bare: WeasyPrint alone, `HTML(string=...).write_pdf(pdf_variant="pdf/ua-1")`, on the same
   frozen HTML bytes.
 
-For each it prints the time of the PDF (not the process start) and the process's peak resident
-memory (VmHWM; the portal's includes Django), the medians, their ratios (portal / bare) and the
-load average beside each figure, since the machine may be shared.
+For each it prints the time of the PDF (not the process start), the process's peak resident
+memory (VmHWM; the portal's includes Django) and how much of it the PDF added, the medians,
+their ratios (portal / bare) and the load average beside each figure, since the machine may be
+shared.
 
 Uses its own SQLite database and media folder under the system temporary directory.
 
@@ -95,24 +96,28 @@ def prepare(rounds: int) -> list[tuple[int, str]]:
 
 def child_portal(version_id: int) -> dict:
     django_setup()
+    import weasyprint  # noqa: F401 - loaded before the first reading, as in the bare process
+
     from reports.publishing import published_report_pdf_make
 
+    before = peak_rss_mib()
     start = time.perf_counter()
     version = published_report_pdf_make(version_id=version_id)
     seconds = time.perf_counter() - start
     assert version.pdf_state == "ready", version.pdf_error
-    return {"seconds": seconds, "peak_mib": peak_rss_mib(), "pages": version.pdf_pages}
+    return {"seconds": seconds, "peak_mib": peak_rss_mib(), "before_mib": before, "pages": version.pdf_pages}
 
 
 def child_bare(html_path: str) -> dict:
     from weasyprint import HTML
 
     html = Path(html_path).read_bytes().decode("utf-8")
+    before = peak_rss_mib()
     start = time.perf_counter()
     document = HTML(string=html, base_url=None).render(pdf_variant="pdf/ua-1")
     document.write_pdf(pdf_variant="pdf/ua-1")
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "peak_mib": peak_rss_mib(), "pages": len(document.pages)}
+    return {"seconds": seconds, "peak_mib": peak_rss_mib(), "before_mib": before, "pages": len(document.pages)}
 
 
 def run_child(*args: str) -> dict:
@@ -146,19 +151,26 @@ def main() -> None:
             figure["load"] = load()
             figures[kind].append(figure)
             print(
-                f"  round {index + 1} {kind:6} {figure['seconds']:6.2f} s  peak {figure['peak_mib']:6.1f} MiB  "
-                f"{figure['pages']} pages  (load {figure['load']})"
+                f"  round {index + 1} {kind:6} {figure['seconds']:6.2f} s  peak {figure['peak_mib']:6.1f} MiB "
+                f"({figure['peak_mib'] - figure['before_mib']:+6.1f} MiB for the PDF)  {figure['pages']} pages  "
+                f"(load {figure['load']})"
             )
     portal_s = statistics.median(f["seconds"] for f in figures["portal"])
     bare_s = statistics.median(f["seconds"] for f in figures["bare"])
     portal_mib = statistics.median(f["peak_mib"] for f in figures["portal"])
     bare_mib = statistics.median(f["peak_mib"] for f in figures["bare"])
+    portal_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["portal"])
+    bare_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["bare"])
     print(
         f"median time:     portal {portal_s:.2f} s, bare {bare_s:.2f} s, ratio {portal_s / bare_s:.2f}  (load {load()})"
     )
     print(
         f"median peak RSS: portal {portal_mib:.1f} MiB, bare {bare_mib:.1f} MiB, ratio {portal_mib / bare_mib:.2f}  "
         f"(load {load()})"
+    )
+    print(
+        f"median growth of RSS during the PDF: portal {portal_grow:.1f} MiB, bare {bare_grow:.1f} MiB, "
+        f"ratio {portal_grow / bare_grow:.2f}  (load {load()})"
     )
 
 
