@@ -2,6 +2,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -13,6 +14,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # reports: remind writers of unsubmitted sections 14, 7 and 1 days before the deadline and once after.
     "reports-deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": crontab(hour=7, minute=0)},
+    # reports: queue again a PDF whose run died (past its lease) or whose message was lost (pending too long).
+    "reports-pdf-sweep": {"task": "reports.published_report_pdf_sweep", "schedule": settings.PORTAL_PDF_SWEEP_SECONDS},
 }
 
 

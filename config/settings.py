@@ -173,6 +173,27 @@ CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The PDF job (reports.tasks.published_report_pdf; docs/ARCHITECTURE.md, "The PDF job").
+# A run is killed at PORTAL_PDF_TIME_LIMIT seconds, so a run that started longer ago than
+# its lease (the limit and a minute's grace) is certainly dead: the sweeper, run by beat
+# every PORTAL_PDF_SWEEP_SECONDS, queues it again, and queues a PDF still waiting for a
+# worker after PORTAL_PDF_PENDING_MINUTES. The drill test shortens these through the
+# environment; production keeps the defaults.
+PORTAL_PDF_TIME_LIMIT = env_int("PORTAL_PDF_TIME_LIMIT", 900)
+PORTAL_PDF_LEASE_SECONDS = env_int("PORTAL_PDF_LEASE_SECONDS", PORTAL_PDF_TIME_LIMIT + 60)
+PORTAL_PDF_PENDING_MINUTES = env_int("PORTAL_PDF_PENDING_MINUTES", 15)
+PORTAL_PDF_SWEEP_SECONDS = env_int("PORTAL_PDF_SWEEP_SECONDS", 300)
+PORTAL_PDF_MAX_ATTEMPTS = env_int("PORTAL_PDF_MAX_ATTEMPTS", 3)
+# Redis hands an unacknowledged message (acks_late) to another worker after the visibility
+# timeout. It is kept LONGER than the longest run (the PDF's lease), or every long run, and
+# every message prefetched behind it, would be delivered twice while it is still running:
+# harmless for the PDF (its lease and the READY check under a lock), not for email. A lost
+# run comes back sooner through the sweeper, at the end of its lease. One message prefetched
+# per process, so few wait unacknowledged behind a long PDF.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", max(1800, 2 * PORTAL_PDF_LEASE_SECONDS))
+}
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -17,6 +17,8 @@ AUDIT_CODES = {
     "reports.report.signed_off": "signed off the report for {agency}",
     "reports.report.published": "published version {version} of the report",
     "reports.report.pdf_retried": "asked for the PDF of version {version} to be made again",
+    "reports.report.pdf_requeued": "queued the PDF of version {version} again: it was {was} too long",
+    "reports.report.pdf_gave_up": "marked the PDF of version {version} failed after {attempts} unfinished attempts",
     "reports.checklist.exempted": "said '{theme}' needs no section: {kind}",
     "reports.checklist.exemption_cleared": "withdrew the exemption of '{theme}'",
 }

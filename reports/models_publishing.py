@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 
 from agencies.models import StatutoryRole
 from lib.models import TimeStampedModel
@@ -83,6 +86,11 @@ class PublishedReport(models.Model):
     pdf_progress = models.PositiveSmallIntegerField(default=0)
     pdf_step = models.CharField(max_length=80, blank=True)
     pdf_error = models.TextField(blank=True)
+    # The PDF job's clock (reports.publishing, "The PDF job"): when it was last queued, when the
+    # current run claimed it (its lease runs from then), and how many runs have claimed it.
+    pdf_queued_at = models.DateTimeField(default=timezone.now)
+    pdf_started_at = models.DateTimeField(null=True, blank=True)
+    pdf_attempt = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         app_label = "reports"
@@ -118,6 +126,21 @@ class PublishedReport(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("A published report cannot be deleted; publish a new version with a change note instead.")
+
+    def pdf_stale_at(self) -> datetime.datetime | None:
+        """When this PDF job counts as lost: a run at the end of its lease, a PDF never picked up."""
+        if self.pdf_state == PdfState.RUNNING:
+            started = self.pdf_started_at or self.pdf_queued_at
+            return started + datetime.timedelta(seconds=settings.PORTAL_PDF_LEASE_SECONDS)
+        if self.pdf_state == PdfState.PENDING:
+            return self.pdf_queued_at + datetime.timedelta(minutes=settings.PORTAL_PDF_PENDING_MINUTES)
+        return None
+
+    @property
+    def pdf_stalled(self) -> bool:
+        """Running past its lease, or waiting longer than a worker should take to pick it up."""
+        stale_at = self.pdf_stale_at()
+        return stale_at is not None and stale_at <= timezone.now()
 
     def public_path(self) -> str:
         return reverse("public:report_version", args=[self.period.partnership.slug, self.period.slug, self.number])

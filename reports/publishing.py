@@ -14,12 +14,16 @@ to keep in step.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from agencies.models import REQUIRED_SIGNATORIES, Agency, StatutoryRole
@@ -42,6 +46,8 @@ from reports.rendering import report_html, report_pdf
 from reports.services import audit_write
 
 MAX_NOTE_CHARS = 2_000
+
+logger = logging.getLogger(__name__)
 
 
 class PublishRefused(DomainError):
@@ -244,19 +250,50 @@ def _queue_pdf(version_id: int) -> None:
     published_report_pdf.delay(version_id)
 
 
+class PdfBusy(DomainError):
+    """The PDF is being made by a live run (its lease is fresh); nothing to do until the lease ends."""
+
+
+def _pdf_claimable(now) -> Q:
+    """Rows a run may claim: waiting to start, or running past the lease of the run that claimed them."""
+    lease = datetime.timedelta(seconds=settings.PORTAL_PDF_LEASE_SECONDS)
+    return Q(pdf_state=PdfState.PENDING) | Q(pdf_state=PdfState.RUNNING, pdf_started_at__lt=now - lease)
+
+
 def published_report_pdf_make(*, version_id: int) -> PublishedReport:
-    """Render a published version's PDF from its frozen HTML, once; later calls change nothing."""
+    """Render a published version's PDF from its frozen HTML, once; later calls change nothing.
+
+    Exactly one PDF per version, however often the task is delivered (a redelivery by Redis,
+    a retry, the sweeper): a run first claims the row with one conditional UPDATE, which only
+    one run can win while the lease is fresh; the lease runs from `pdf_started_at` for
+    PORTAL_PDF_LEASE_SECONDS, longer than the task's hard time limit, so a run still holding
+    it may be alive and a second one does not start (PdfBusy). A run whose lease ended was
+    killed (the time limit, kill -9, a lost machine): the next delivery claims the row again.
+    Should two runs ever both render, the file is written only under a row lock by the first
+    to find the row not READY; the other returns what it wrote. A FAILED PDF waits for the
+    business manager's "Make the PDF again" (published_report_pdf_retry).
+    """
     version = PublishedReport.objects.select_related("period__partnership").get(pk=version_id)
-    if version.pdf_state == PdfState.READY:
+    if version.pdf_state in (PdfState.READY, PdfState.FAILED):
         return version
     with version.html.open("rb") as handle:
         html = handle.read()
     if hashlib.sha256(html).hexdigest() != version.html_sha256:
         raise DomainError(f"Version {version.number}'s HTML no longer matches its sha256; refusing to make its PDF.")
-    # Never touch a version whose PDF another worker has finished since the read above.
-    rows = PublishedReport.objects.filter(pk=version_id).exclude(pdf_state=PdfState.READY)
-    if not rows.update(pdf_state=PdfState.RUNNING, pdf_progress=5, pdf_step="Starting", pdf_error=""):
-        return PublishedReport.objects.select_related("period__partnership").get(pk=version_id)
+    now = timezone.now()
+    claimed = PublishedReport.objects.filter(_pdf_claimable(now), pk=version_id).update(
+        pdf_state=PdfState.RUNNING, pdf_progress=5, pdf_step="Starting", pdf_error="",
+        pdf_started_at=now, pdf_attempt=F("pdf_attempt") + 1,
+    )  # fmt: skip
+    if not claimed:
+        current = PublishedReport.objects.select_related("period__partnership").get(pk=version_id)
+        if current.pdf_state == PdfState.RUNNING:
+            raise PdfBusy(
+                f"Version {current.number}'s PDF is being made by another run (attempt {current.pdf_attempt})."
+            )
+        return current  # finished or failed since the read above
+    # Progress is written only while this run still holds the row (the same claim time).
+    rows = PublishedReport.objects.filter(pk=version_id, pdf_state=PdfState.RUNNING, pdf_started_at=now)
 
     def progress(step: int, label: str) -> None:
         rows.update(pdf_progress=min(95, 5 + step * 13), pdf_step=label)
@@ -266,6 +303,9 @@ def published_report_pdf_make(*, version_id: int) -> PublishedReport:
         locked = PublishedReport.objects.select_for_update().select_related("period__partnership").get(pk=version_id)
         if locked.pdf_state == PdfState.READY:  # another worker finished first
             return locked
+        name = locked.pdf.field.generate_filename(locked, f"v{locked.number}.pdf")
+        if locked.pdf.storage.exists(name):  # left by a run killed between writing and committing
+            locked.pdf.storage.delete(name)
         locked.pdf.save(f"v{locked.number}.pdf", ContentFile(pdf.data), save=False)
         locked.pdf_sha256 = hashlib.sha256(pdf.data).hexdigest()
         locked.pdf_pages = pdf.pages
@@ -281,21 +321,89 @@ def published_report_pdf_failed(*, version_id: int, error: str) -> None:
     )
 
 
+def _clock(moment) -> str:
+    return f"{timezone.localtime(moment):%H:%M}"
+
+
 def published_report_pdf_retry(*, user, version: PublishedReport) -> None:
-    """The business manager asks for a failed PDF to be made again; the frozen HTML is unchanged."""
+    """The business manager asks for the PDF to be made again: one that failed, or one that was lost
+    (running past its lease, or never picked up by a worker); the frozen HTML is unchanged."""
     if not user_can_publish_report(user, version.period):
         raise NotAllowed("Only the business manager can ask for the PDF to be made again.")
     with transaction.atomic():
-        changed = PublishedReport.objects.filter(pk=version.pk, pdf_state=PdfState.FAILED).update(
-            pdf_state=PdfState.PENDING, pdf_progress=0, pdf_step="", pdf_error=""
-        )
-        if not changed:
-            raise InvalidInput("Only a PDF that failed can be made again; this one has not failed.")
+        locked = PublishedReport.objects.select_for_update().get(pk=version.pk)
+        if locked.pdf_state == PdfState.READY:
+            raise InvalidInput(f"The PDF of version {locked.number} is already made; there is nothing to make again.")
+        if locked.pdf_state != PdfState.FAILED and not locked.pdf_stalled:
+            stale_at = locked.pdf_stale_at()
+            if locked.pdf_state == PdfState.RUNNING:
+                raise InvalidInput(
+                    f"The PDF is being made; started at {_clock(locked.pdf_started_at or locked.pdf_queued_at)}; "
+                    f"you can retry after {_clock(stale_at)}."
+                )
+            raise InvalidInput(
+                f"The PDF is waiting for a worker; queued at {_clock(locked.pdf_queued_at)}; "
+                f"you can retry after {_clock(stale_at)}."
+            )
+        was = locked.pdf_state
+        PublishedReport.objects.filter(pk=locked.pk).update(
+            pdf_state=PdfState.PENDING, pdf_progress=0, pdf_step="", pdf_error="",
+            pdf_queued_at=timezone.now(), pdf_started_at=None, pdf_attempt=0,
+        )  # fmt: skip
         audit_write(
             period=version.period,
             target=version,
             action="reports.report.pdf_retried",
             actor=user,
-            data={"version": version.number},
+            data={"version": version.number, "was": was},
         )
         transaction.on_commit(lambda: _queue_pdf(version.pk))
+
+
+def published_report_pdf_sweep() -> int:
+    """Queue again every PDF job that was lost; run by Celery beat. Returns how many it queued or failed.
+
+    Lost means running past its lease (the run was killed: the task's hard time limit, kill -9 of
+    the worker, a lost machine) or pending longer than PORTAL_PDF_PENDING_MINUTES (the message was
+    lost, say with a Redis that kept nothing). A job claimed PORTAL_PDF_MAX_ATTEMPTS times without
+    finishing is marked failed instead, so a PDF that always kills its worker is not retried for
+    ever. Each is recorded in the audit trail as a system action (no actor) and logged with ids only.
+    """
+    now = timezone.now()
+    pending_before = now - datetime.timedelta(minutes=settings.PORTAL_PDF_PENDING_MINUTES)
+    lease_before = now - datetime.timedelta(seconds=settings.PORTAL_PDF_LEASE_SECONDS)
+    lost = Q(pdf_state=PdfState.PENDING, pdf_queued_at__lt=pending_before) | Q(
+        Q(pdf_started_at__lt=lease_before) | Q(pdf_started_at__isnull=True, pdf_queued_at__lt=lease_before),
+        pdf_state=PdfState.RUNNING,
+    )
+    swept = 0
+    for version_id in PublishedReport.objects.filter(lost).order_by("pk").values_list("pk", flat=True)[:100]:
+        with transaction.atomic():
+            locked = PublishedReport.objects.select_for_update().filter(lost, pk=version_id).first()
+            if locked is None:  # picked up or finished since the query above
+                continue
+            was, attempts = locked.pdf_state, locked.pdf_attempt
+            if attempts >= settings.PORTAL_PDF_MAX_ATTEMPTS:
+                error = (
+                    f"The PDF was started {attempts} times and never finished. Ask the site's administrator to "
+                    "check the worker's memory and time limit, then use 'Make the PDF again'."
+                )
+                PublishedReport.objects.filter(pk=version_id).update(
+                    pdf_state=PdfState.FAILED, pdf_step="Failed", pdf_error=error
+                )
+                code, outcome = "reports.report.pdf_gave_up", "marked failed"
+            else:
+                PublishedReport.objects.filter(pk=version_id).update(
+                    pdf_state=PdfState.PENDING, pdf_progress=0, pdf_step="Queued again", pdf_queued_at=now
+                )
+                code, outcome = "reports.report.pdf_requeued", "queued again"
+                transaction.on_commit(lambda pk=version_id: _queue_pdf(pk))
+            audit_write(
+                period=locked.period, target=locked, action=code, actor=None,
+                data={"version": locked.number, "was": was, "attempts": attempts},
+            )  # fmt: skip
+        logger.warning(
+            "PDF job of published version id %s was %s after %s attempts: %s", version_id, was, attempts, outcome
+        )
+        swept += 1
+    return swept

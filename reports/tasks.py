@@ -125,22 +125,35 @@ def send_deadline_reminders(today: str | None = None) -> int:
     return sent
 
 
+# The PDF job (docs/ARCHITECTURE.md, "The PDF job"). acks_late: the message is acknowledged when the
+# run ends, so a worker killed mid-run (kill -9, a lost machine) leaves it unacknowledged and Redis
+# hands it out again after the visibility timeout; reject_on_worker_lost: a run whose process died
+# (the OOM killer) goes back to the queue rather than counting as done. Either way the next
+# delivery finds the row still claimed until the dead run's lease ends (PdfBusy: nothing done),
+# and the sweeper below queues it again once the lease has ended, so a lost PDF is made by
+# the lease's end plus one sweep at the latest, and made once (published_report_pdf_make).
 @shared_task(
     bind=True,
     name="reports.published_report_pdf",
     autoretry_for=(OSError,),
     retry_backoff=True,
     max_retries=3,
-    time_limit=900,
-    soft_time_limit=840,
+    time_limit=settings.PORTAL_PDF_TIME_LIMIT,
+    soft_time_limit=settings.PORTAL_PDF_TIME_LIMIT - 60,
     acks_late=True,
+    reject_on_worker_lost=True,
 )
 def published_report_pdf(self, version_id: int) -> str:
     """Make a published version's PDF; idempotent, so a retry or a second delivery changes nothing."""
-    from reports.publishing import published_report_pdf_failed, published_report_pdf_make
+    from reports.publishing import PdfBusy, published_report_pdf_failed, published_report_pdf_make
 
     try:
         version = published_report_pdf_make(version_id=version_id)
+    except PdfBusy:
+        logger.info(
+            "PDF of published version id %s is being made by another run; this delivery does nothing", version_id
+        )
+        return ""
     except SoftTimeLimitExceeded:
         published_report_pdf_failed(version_id=version_id, error="Making the PDF took too long.")
         raise
@@ -152,3 +165,11 @@ def published_report_pdf(self, version_id: int) -> str:
         published_report_pdf_failed(version_id=version_id, error=f"The PDF could not be made: {error}")
         raise
     return version.pdf_sha256
+
+
+@shared_task(name="reports.published_report_pdf_sweep", **LIMITS)
+def published_report_pdf_sweep() -> int:
+    """Run by beat every few minutes: queue again each PDF lost by a dead run or a lost message."""
+    from reports.publishing import published_report_pdf_sweep as sweep
+
+    return sweep()

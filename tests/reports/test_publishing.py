@@ -452,7 +452,7 @@ def test_a_failed_pdf_can_be_made_again_by_the_business_manager(
     version.refresh_from_db()
     assert version.pdf_state == PdfState.READY and version.pdf_sha256
     again = client_as("business_manager").post(retry, follow=True)
-    assert "Only a PDF that failed can be made again" in again.content.decode()
+    assert "The PDF of version 1 is already made; there is nothing to make again." in again.content.decode()
 
 
 def test_after_publishing_the_page_says_what_was_published_and_offers_only_a_correction(ready, publish, client_as):

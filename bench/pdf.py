@@ -1,0 +1,178 @@
+"""Benchmark: the PDF job against bare WeasyPrint, on the demo report (issue 12).
+
+Publishes the demo report (Dudley 2019/20) several times without making the PDFs, then, in
+one run and alternating which goes first, makes each version's PDF two ways, each in a fresh
+Python process so neither inherits the other's memory:
+
+- portal: `reports.publishing.published_report_pdf_make`, the Celery task's whole job (read and
+  check the frozen HTML, claim the lease, render as PDF/UA-1 with progress written to the
+  database, store the file and its sha256 under a row lock);
+- bare: WeasyPrint alone, `HTML(string=...).write_pdf(pdf_variant="pdf/ua-1")`, on the same
+  frozen HTML bytes.
+
+For each it prints the time of the PDF (not the process start), the process's peak resident
+memory (VmHWM; the portal's includes Django) and how much of it the PDF added, the medians,
+their ratios (portal / bare) and the load average beside each figure, since the machine may be
+shared.
+
+Uses its own SQLite database and media folder under the system temporary directory.
+
+    .venv/bin/python bench/pdf.py [--rounds 5] [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(tempfile.gettempdir()) / "portal-bench-pdf"
+ENV = {
+    "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
+    "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+    "DJANGO_STATIC_ROOT": str(WORK / "static"),
+    "DEMO_PASSWORD": "bench-password-not-secret",
+    "DJANGO_SETTINGS_MODULE": "config.settings",
+    "CELERY_TASK_ALWAYS_EAGER": "1",
+    "REDIS_URL": "",
+}
+sys.path.insert(0, str(ROOT))
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident memory so far, in MiB."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def load() -> str:
+    return "/".join(f"{figure:.2f}" for figure in os.getloadavg())
+
+
+def django_setup() -> None:
+    os.environ.update(ENV)
+    import django
+
+    django.setup()
+
+
+def prepare(rounds: int) -> list[tuple[int, str]]:
+    """Load the demo and publish `rounds` versions with no PDF yet; their ids and HTML files."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    django_setup()
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from reports import publishing
+    from reports.models import PublishedReport
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=StringIO())
+    publishing._queue_pdf = lambda version_id: None  # the PDFs are made below, one process each
+    first = PublishedReport.objects.filter(period__partnership__slug="dudley", period__slug="2019-20").count()
+    for number in range(first + 1, first + rounds + 1):
+        note = [] if number == 1 else ["--change-note", f"Benchmark version {number}."]
+        call_command("publish_report", "dudley", "2019-20", *note, stdout=StringIO())
+    versions = PublishedReport.objects.filter(period__slug="2019-20", pdf_state="pending").order_by("number")
+    return [(version.pk, version.html.path) for version in versions]
+
+
+def child_portal(version_id: int) -> dict:
+    django_setup()
+    import weasyprint  # noqa: F401 - loaded before the first reading, as in the bare process
+
+    from reports.publishing import published_report_pdf_make
+
+    before = peak_rss_mib()
+    start = time.perf_counter()
+    version = published_report_pdf_make(version_id=version_id)
+    seconds = time.perf_counter() - start
+    assert version.pdf_state == "ready", version.pdf_error
+    return {"seconds": seconds, "peak_mib": peak_rss_mib(), "before_mib": before, "pages": version.pdf_pages}
+
+
+def child_bare(html_path: str) -> dict:
+    from weasyprint import HTML
+
+    html = Path(html_path).read_bytes().decode("utf-8")
+    before = peak_rss_mib()
+    start = time.perf_counter()
+    document = HTML(string=html, base_url=None).render(pdf_variant="pdf/ua-1")
+    document.write_pdf(pdf_variant="pdf/ua-1")
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "peak_mib": peak_rss_mib(), "before_mib": before, "pages": len(document.pages)}
+
+
+def run_child(*args: str) -> dict:
+    env = {**os.environ, **ENV}
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"bench child {args} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5, help="PDFs made each way (default 5)")
+    parser.add_argument("--quick", action="store_true", help="two rounds, for a quick look")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, value = args.child
+        print(json.dumps(child_portal(int(value)) if kind == "portal" else child_bare(value)))
+        return
+    rounds = 2 if args.quick else max(1, args.rounds)
+    print(f"PDF of the demo report: portal job against bare WeasyPrint, {rounds} rounds, load {load()}")
+    versions = prepare(rounds)
+    figures: dict[str, list[dict]] = {"portal": [], "bare": []}
+    for index, (version_id, html_path) in enumerate(versions):
+        order = ("portal", "bare") if index % 2 == 0 else ("bare", "portal")
+        for kind in order:
+            figure = run_child(kind, str(version_id) if kind == "portal" else html_path)
+            figure["load"] = load()
+            figures[kind].append(figure)
+            print(
+                f"  round {index + 1} {kind:6} {figure['seconds']:6.2f} s  peak {figure['peak_mib']:6.1f} MiB "
+                f"({figure['peak_mib'] - figure['before_mib']:+6.1f} MiB for the PDF)  {figure['pages']} pages  "
+                f"(load {figure['load']})"
+            )
+    portal_s = statistics.median(f["seconds"] for f in figures["portal"])
+    bare_s = statistics.median(f["seconds"] for f in figures["bare"])
+    portal_mib = statistics.median(f["peak_mib"] for f in figures["portal"])
+    bare_mib = statistics.median(f["peak_mib"] for f in figures["bare"])
+    portal_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["portal"])
+    bare_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["bare"])
+    print(
+        f"median time:     portal {portal_s:.2f} s, bare {bare_s:.2f} s, ratio {portal_s / bare_s:.2f}  (load {load()})"
+    )
+    print(
+        f"median peak RSS: portal {portal_mib:.1f} MiB, bare {bare_mib:.1f} MiB, ratio {portal_mib / bare_mib:.2f}  "
+        f"(load {load()})"
+    )
+    print(
+        f"median growth of RSS during the PDF: portal {portal_grow:.1f} MiB, bare {bare_grow:.1f} MiB, "
+        f"ratio {portal_grow / bare_grow:.2f}  (load {load()})"
+    )
+
+
+if __name__ == "__main__":
+    main()
