@@ -14,7 +14,7 @@ from people.models import Membership, Role
 from reports import services, workflow
 from reports.access import challenge_for, section_for
 from reports.content import empty_content
-from reports.diff import content_as_text, diff_counts, diff_html, word_diff
+from reports.diff import diff_html, section_changes
 from reports.errors import StaleRevision
 from reports.forms import (
     AnswerForm,
@@ -372,8 +372,15 @@ def section_diff(request, partnership_slug, period_slug, section_slug):
     }
     if old_n is not None and new_n is not None:
         if old_n in found and new_n in found:
-            parts = word_diff(content_as_text(found[old_n].content), content_as_text(found[new_n].content))
-            context.update(diff=diff_html(parts), counts=diff_counts(parts), old=found[old_n], new=found[new_n])
+            as_written = request.GET.get("view") == "as-written"
+            changes = section_changes(found[old_n].content, found[new_n].content, rendered=not as_written)
+            changed = [change for change in changes if change.changed]
+            neighbours = zip([None, *changed[:-1]], changed, [*changed[1:], None], strict=True) if changed else ()
+            steps = [{"change": change, "previous": before, "next": after} for before, change, after in neighbours]
+            counts = tuple(map(sum, zip(*(change.counts for change in changed), strict=True))) if changed else (0, 0)
+            context.update(
+                changes=changes, steps=steps, counts=counts, old=found[old_n], new=found[new_n], as_written=as_written
+            )
         else:
             context["problem"] = "One of those revisions does not exist. Choose two revisions from the lists."
     return render(request, "reports/section_diff.html", context)
