@@ -11,10 +11,10 @@ register = template.Library()
 
 
 @register.filter
-def markdown(text: str):
-    """A writer's Markdown as sanitised HTML (see reports.markdown)."""
+def markdown(text: str, top: int = 3):
+    """A writer's Markdown as sanitised HTML, their headings from level `top` (see reports.markdown)."""
     try:
-        return mark_safe(markdown_render(text or ""))  # noqa: S308 - nh3 has sanitised it
+        return mark_safe(markdown_render(text or "", top=int(top)))  # noqa: S308 - nh3 has sanitised it
     except MarkdownTooLong as error:
         return str(error)
 
