@@ -18,3 +18,9 @@ function tableScrollRegions() {
 }
 tableScrollRegions();
 window.addEventListener('resize', tableScrollRegions);
+
+// What a page opens to show (the editor's preview) takes focus, so it is read first.
+const focusOnLoad = document.querySelector('[data-focus-on-load]');
+if (focusOnLoad && !document.querySelector('.govuk-error-summary')) {
+  focusOnLoad.focus();
+}
