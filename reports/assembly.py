@@ -197,11 +197,14 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
         return
     content = revision.content
     entry.revision_id, entry.revision_number = revision.pk, revision.number
-    entry.narrative = markdown_render(content.get("narrative", ""))
-    entry.key_achievements = markdown_render(content.get("key_achievements", ""))
-    entry.areas_for_development = markdown_render(content.get("areas_for_development", ""))
+    # The section's heading is h(level + 1) and its subheadings h(level + 2) (reports/document/report.html):
+    # the writer's headings go under the one their text sits under.
+    top, sub = entry.level + 2, entry.level + 3
+    entry.narrative = markdown_render(content.get("narrative", ""), top=top)
+    entry.key_achievements = markdown_render(content.get("key_achievements", ""), top=sub)
+    entry.areas_for_development = markdown_render(content.get("areas_for_development", ""), top=sub)
     for quote in content.get("quotes", []):
-        rendered = {**quote, "html": markdown_render(quote.get("text", ""))}
+        rendered = {**quote, "html": markdown_render(quote.get("text", ""), top=sub)}
         (entry.case_studies if quote.get("kind") == "case_study" else entry.quotes).append(rendered)
     for index, table in enumerate(content.get("tables", []), start=1):
         entry.tables.append(

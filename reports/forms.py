@@ -214,19 +214,33 @@ class ReasonForm(forms.Form):
     )  # fmt: skip
 
 
+def _long_text(what: str) -> dict:
+    return {
+        "required": f"Write your {what} before sending it.",
+        "max_length": f"Your {what} is too long: keep it under %(limit_value)s characters.",
+    }
+
+
 class CommentForm(forms.Form):
-    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    body = forms.CharField(
+        label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
+        error_messages=_long_text("comment"),
+    )  # fmt: skip
 
 
 class ChallengeForm(forms.Form):
     question = forms.CharField(
         label="Raise a challenge", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
         help_text="A question the agency must answer before the report is published.",
+        error_messages=_long_text("challenge"),
     )  # fmt: skip
 
 
 class AnswerForm(forms.Form):
-    answer = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000)
+    answer = forms.CharField(
+        label="Your answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
+        error_messages=_long_text("answer"),
+    )  # fmt: skip
 
 
 class PeopleChoiceField(forms.ModelMultipleChoiceField):

@@ -5,6 +5,10 @@ Writers type Markdown, never HTML. markdown-it-py runs with raw HTML disabled (s
 needs and only http, https and mailto links, and marks links rel="noopener noreferrer".
 Two layers on purpose: a future change to the renderer's options cannot open a hole
 on its own. Input longer than MAX_FIELD_CHARS is refused, never truncated.
+
+A writer's headings sit under the heading of the place their text is shown: `top` is the
+level their highest heading takes, and their other levels follow it without gaps, so a
+lone `####` under a section's <h2> becomes an <h3>, in the portal and the report alike.
 """
 
 from __future__ import annotations
@@ -35,13 +39,26 @@ def too_long_message(label: str, length: int) -> str:
     )
 
 
-def markdown_render(text: str, *, label: str = "The text") -> str:
-    """Safe HTML for a writer's Markdown; MarkdownTooLong for text over the limit."""
+def _headings_shift(tokens, top: int) -> None:
+    """Give the writer's heading levels, in order, the levels top, top + 1, ... (never past 6)."""
+    levels = sorted({int(token.tag[1]) for token in tokens if token.type in ("heading_open", "heading_close")})
+    new = {level: f"h{min(6, top + rank)}" for rank, level in enumerate(levels)}
+    for token in tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = new[int(token.tag[1])]
+
+
+def markdown_render(text: str, *, label: str = "The text", top: int = 3) -> str:
+    """Safe HTML for a writer's Markdown, their headings from level `top` down; MarkdownTooLong for text
+    over the limit."""
     if not text:
         return ""
     if len(text) > MAX_FIELD_CHARS:
         raise MarkdownTooLong(too_long_message(label, len(text)))
-    html = _renderer.render(text)
+    env: dict = {}
+    tokens = _renderer.parse(text, env)
+    _headings_shift(tokens, top)
+    html = _renderer.renderer.render(tokens, _renderer.options, env)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

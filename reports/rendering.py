@@ -3,7 +3,9 @@
 The HTML is self-contained (inline CSS, inline SVG charts, the logo as a data URI), so a
 frozen copy reads the same anywhere. The PDF is WeasyPrint's rendering of those bytes,
 tagged as PDF/UA-1: title from <title>, language from <html lang>, bookmarks from the
-chapter and section headings, page numbers in the footer and in the contents.
+chapter and section headings, page numbers in the footer and in the contents, each chart's
+description as its Figure's text alternative, and the tagging WeasyPrint leaves short
+finished by reports.pdf_structure (margins as artifacts, list items as Lbl + LBody).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from django.template.loader import render_to_string
 
 from reports.assembly import AssembledReport
+from reports.pdf_structure import pdf_structure_tidy
 
 STEP = re.compile(r"^Step (\d)")
 STEPS = {1: "Reading the report", 2: "Reading the styles", 3: "Applying the styles", 4: "Building the pages",
@@ -82,4 +85,4 @@ def report_pdf(html: str, *, progress: Callable[[int, str], None] | None = None)
         if handler:
             PROGRESS_LOGGER.removeHandler(handler)
             PROGRESS_LOGGER.setLevel(previous_level)
-    return RenderedPdf(data=data, pages=len(document.pages))
+    return RenderedPdf(data=pdf_structure_tidy(data), pages=len(document.pages))

@@ -1,4 +1,7 @@
+import re
+
 from django import template
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from reports.checklist import statutory_checklist
@@ -8,12 +11,25 @@ register = template.Library()
 
 
 @register.filter
-def markdown(text: str):
-    """A writer's Markdown as sanitised HTML (see reports.markdown)."""
+def markdown(text: str, top: int = 3):
+    """A writer's Markdown as sanitised HTML, their headings from level `top` (see reports.markdown)."""
     try:
-        return mark_safe(markdown_render(text or ""))  # noqa: S308 - nh3 has sanitised it
+        return mark_safe(markdown_render(text or "", top=int(top)))  # noqa: S308 - nh3 has sanitised it
     except MarkdownTooLong as error:
         return str(error)
+
+
+SVG_OPEN = re.compile(r"<svg\b[^>]*>")
+
+
+@register.filter
+def svg_titled(svg: str, text: str):
+    """The chart's SVG with `text` as its first <title>: the text alternative a tagged PDF gives its Figure,
+    the same description the page shows beside the chart."""
+    match = SVG_OPEN.search(svg or "")
+    if match is None:
+        return svg
+    return mark_safe(f"{svg[: match.end()]}<title>{escape(text)}</title>{svg[match.end() :]}")  # noqa: S308 - the SVG is ours, the text escaped
 
 
 @register.filter

@@ -4,7 +4,7 @@ from django.shortcuts import redirect
 
 from lib.views import post_only
 
-__all__ = ["add_formset_errors", "post_only", "to_section"]
+__all__ = ["formset_errors", "post_only", "to_section"]
 
 
 def to_section(section):
@@ -12,12 +12,12 @@ def to_section(section):
     return redirect("reports:section", period.partnership.slug, period.slug, section.spec.slug)
 
 
-def add_formset_errors(form, label: str, formset) -> None:
-    """Copy a formset's errors into the main form's summary, naming the item."""
-    for error in formset.non_form_errors():
-        form.add_error(None, f"{label}: {error}")
-    for number, errors in enumerate(formset.errors, start=1):
+def formset_errors(label: str, formset) -> list[tuple[str, str]]:
+    """A formset's errors for the page's error summary, each as (the id it links to, the message naming the item)."""
+    found = [(formset.prefix, f"{label}s: {error}") for error in formset.non_form_errors()]
+    for number, (bound, errors) in enumerate(zip(formset.forms, formset.errors, strict=True), start=1):
         for field, messages in errors.items():
-            for message in messages:
-                where = "" if field == "__all__" else f" ({field.replace('_', ' ')})"
-                form.add_error(None, f"{label} {number}{where}: {message}")
+            anchor = f"{formset.prefix}-{number - 1}" if field == "__all__" else bound[field].id_for_label
+            where = "" if field == "__all__" else f" ({bound.fields[field].label or field.replace('_', ' ')})"
+            found += [(anchor, f"{label} {number}{where}: {message}") for message in messages]
+    return found

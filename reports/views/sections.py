@@ -7,14 +7,14 @@ from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from lib.errors import DomainError
+from lib.errors import DomainError, InvalidInput
 from lib.views import domain_error_show
 from partnership.access import require
 from people.models import Membership, Role
 from reports import services, workflow
 from reports.access import challenge_for, section_for
 from reports.content import empty_content
-from reports.diff import content_as_text, diff_counts, diff_html, word_diff
+from reports.diff import diff_html, section_changes
 from reports.errors import StaleRevision
 from reports.forms import (
     AnswerForm,
@@ -39,20 +39,28 @@ from reports.permissions import (
     user_can_submit_section,
 )
 from reports.selectors import section_audit, section_history, section_page
-from reports.views.common import add_formset_errors, post_only, to_section
+from reports.views.common import formset_errors, post_only, to_section
 
 
-@login_required
-@require_GET
-def section_detail(request, partnership_slug, period_slug, section_slug):
-    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+def _detail(request, section, *, status: int = 200, **forms):
+    """The section page; `forms` replaces a blank form with a bound one whose errors it shows."""
     actions = workflow.allowed_actions(section.state, section_roles(request.user, section))
     page = section_page(section=section)
     can_answer = user_can_answer_challenge(request.user, section)
     can_challenge = user_can_challenge(request.user, section)
+    answering = forms.pop("answering", None)  # (challenge id, bound AnswerForm) of a refused answer
     for challenge in page["challenges"]:
         challenge.can_answer = can_answer and challenge.state == ChallengeState.OPEN
         challenge.can_close = can_challenge and challenge.state == ChallengeState.ANSWERED
+        challenge.answer_form = answering[1] if answering and answering[0] == challenge.pk else None
+    summary_errors = [
+        (bound[name].id_for_label, message)
+        for bound in forms.values()
+        for name, messages_ in bound.errors.items()
+        for message in messages_
+    ]
+    if answering:
+        summary_errors += [(f"answer-{answering[0]}", message) for message in answering[1].errors.get("answer", [])]
     context = {
         "section": section,
         "spec": section.spec,
@@ -74,9 +82,18 @@ def section_detail(request, partnership_slug, period_slug, section_slug):
         "challenge_form": ChallengeForm(),
         "reason_form": ReasonForm(),
         "answer_form": AnswerForm(),
+        "summary_errors": summary_errors,
+        **forms,
         **page,
     }
-    return render(request, "reports/section_detail.html", context)
+    return render(request, "reports/section_detail.html", context, status=status)
+
+
+@login_required
+@require_GET
+def section_detail(request, partnership_slug, period_slug, section_slug):
+    section = section_for(request.user, partnership_slug, period_slug, section_slug)
+    return _detail(request, section)
 
 
 def _edit_forms(request, section):
@@ -118,6 +135,33 @@ def _with_one_more(request, section):
     return forms
 
 
+# With this many quotes and tables written or more, the editor lists the section's parts as a task list at its top.
+PARTS_LIST_FROM = 2
+
+
+def _value(bound, name: str) -> str:
+    value = bound[name].value()
+    return str(value or "").strip()
+
+
+def editor_parts(form, quotes, tables) -> list[dict]:
+    """The section's parts, each with the id of its first field, the words written and a status, for the
+    task list at the editor's top (what is on the page now: typed, or as last saved)."""
+    parts = []
+    for name in ("narrative", "key_achievements", "areas_for_development"):
+        words = len(_value(form, name).split())
+        parts.append({"label": form.fields[name].label, "anchor": form[name].id_for_label, "words": words})
+    for label, formset, first in (("Quote or case study", quotes, "text"), ("Table", tables, "rows")):
+        for number, bound in enumerate(formset.forms, start=1):
+            title = _value(bound, "title")
+            words = len(_value(bound, first).split())
+            named = f"{label} {number}" + (f": {title}" if title else "")
+            parts.append({"label": named, "anchor": bound[first].id_for_label, "words": words})
+    for part in parts:
+        part["status"] = "Written" if part["words"] else "Empty"
+    return parts
+
+
 @login_required
 def section_edit(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
@@ -137,8 +181,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     }
     if request.method == "POST" and not adding:
         valid = [form.is_valid(), quotes.is_valid(), tables.is_valid()]
-        add_formset_errors(form, "Quote", quotes)
-        add_formset_errors(form, "Table", tables)
+        context["summary_errors"] = formset_errors("Quote", quotes) + formset_errors("Table", tables)
         if all(valid) and not form.errors:
             content = content_from_forms(form, quotes, tables)
             if "preview" in request.POST:
@@ -156,7 +199,29 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
                 else:
                     messages.success(request, f"Saved as revision {revision.number}.")
                     return to_section(section)
+    parts = editor_parts(form, quotes, tables)
+    if sum(1 for part in parts[3:] if part["words"]) >= PARTS_LIST_FROM:
+        context["parts"] = parts
     return render(request, "reports/section_edit.html", context)
+
+
+def _act_on_form(request, section, form, field: str, call, success: str, *, form_name=None, answering=None):
+    """Validate one text form and call the service; a refusal of its text marks the field, on the section
+    page shown again (400), instead of only a banner."""
+    if form.is_valid():
+        try:
+            call()
+        except InvalidInput as error:
+            for text in error.messages:
+                form.add_error(field, text)
+        except DomainError as error:
+            domain_error_show(request, error)
+            return to_section(section)
+        else:
+            messages.success(request, success)
+            return to_section(section)
+    bound = {"answering": (answering, form)} if answering is not None else {form_name: form}
+    return _detail(request, section, status=400, **bound)
 
 
 def _act(request, section, call, success: str):
@@ -240,12 +305,15 @@ def comment_add(request, partnership_slug, period_slug, section_slug):
         messages.error(request, "There is no such revision to comment on. Choose one from the section's history.")
         return to_section(section)
     revision.section = section
-    body = request.POST.get("body", "")
-    return _act(
+    form = CommentForm(request.POST)
+    return _act_on_form(
         request,
         section,
-        lambda: services.comment_add(user=request.user, revision=revision, body=body),
+        form,
+        "body",
+        lambda: services.comment_add(user=request.user, revision=revision, body=form.cleaned_data["body"]),
         "Comment added.",
+        form_name="comment_form",
     )
 
 
@@ -255,12 +323,15 @@ def challenge_raise(request, partnership_slug, period_slug, section_slug):
     require(user_can_challenge(request.user, section))
     if refused := post_only(request):
         return refused
-    question = request.POST.get("question", "")
-    return _act(
+    form = ChallengeForm(request.POST)
+    return _act_on_form(
         request,
         section,
-        lambda: services.challenge_raise(user=request.user, section=section, question=question),
+        form,
+        "question",
+        lambda: services.challenge_raise(user=request.user, section=section, question=form.cleaned_data["question"]),
         "Challenge raised. The agency has been asked to answer it.",
+        form_name="challenge_form",
     )
 
 
@@ -271,12 +342,15 @@ def challenge_answer(request, partnership_slug, period_slug, section_slug, chall
     require(user_can_answer_challenge(request.user, section))
     if refused := post_only(request):
         return refused
-    answer = request.POST.get("answer", "")
-    return _act(
+    form = AnswerForm(request.POST)
+    return _act_on_form(
         request,
         section,
-        lambda: services.challenge_answer(user=request.user, challenge=challenge, answer=answer),
+        form,
+        "answer",
+        lambda: services.challenge_answer(user=request.user, challenge=challenge, answer=form.cleaned_data["answer"]),
         "Answer sent to the scrutineer.",
+        answering=challenge.pk,
     )
 
 
@@ -372,8 +446,15 @@ def section_diff(request, partnership_slug, period_slug, section_slug):
     }
     if old_n is not None and new_n is not None:
         if old_n in found and new_n in found:
-            parts = word_diff(content_as_text(found[old_n].content), content_as_text(found[new_n].content))
-            context.update(diff=diff_html(parts), counts=diff_counts(parts), old=found[old_n], new=found[new_n])
+            as_written = request.GET.get("view") == "as-written"
+            changes = section_changes(found[old_n].content, found[new_n].content, rendered=not as_written)
+            changed = [change for change in changes if change.changed]
+            neighbours = zip([None, *changed[:-1]], changed, [*changed[1:], None], strict=True) if changed else ()
+            steps = [{"change": change, "previous": before, "next": after} for before, change, after in neighbours]
+            counts = tuple(map(sum, zip(*(change.counts for change in changed), strict=True))) if changed else (0, 0)
+            context.update(
+                changes=changes, steps=steps, counts=counts, old=found[old_n], new=found[new_n], as_written=as_written
+            )
         else:
             context["problem"] = "One of those revisions does not exist. Choose two revisions from the lists."
     return render(request, "reports/section_diff.html", context)

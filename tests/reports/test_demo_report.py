@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from reports.models import PdfState, PublishedReport
+from tests.reports.pdf_rules import pdf_ua_problems
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -88,8 +89,12 @@ def test_cover_carries_the_partnership_name_and_logo(published):
     assert 'alt="Dudley Safeguarding Children Partnership Group logo"' in html
 
 
-def test_demo_pdf_is_made_and_the_command_says_where(published):
+def test_demo_pdf_is_made_tagged_to_the_rules_and_the_command_says_where(published):
+    """One test, since the demo's PDF takes a while to make: made, said where, and meeting the
+    structure rules of PDF/UA-1 (one H1, figures described, lists as Lbl + LBody, margins as artifacts)."""
     version, _, output = published
     assert version.pdf_state == PdfState.READY
     assert "Public page: /reports/dudley/2019-20/v1/" in output
     assert f"sha256 {version.pdf_sha256}, {version.pdf_pages} pages" in output
+    with default_storage.open(version.pdf.name) as handle:
+        assert pdf_ua_problems(handle.read()) == []

@@ -54,9 +54,17 @@ def test_mailto_and_http_links_are_kept():
     assert 'href="mailto:a@example.org"' in html and 'href="http://example.org"' in html
 
 
-def test_headings_above_level_three_are_reduced_to_text():
-    assert markdown_render("# Big") == "Big\n"
-    assert markdown_render("### Fine") == "<h3>Fine</h3>\n"
+def test_a_writers_headings_sit_under_the_heading_their_text_is_shown_under():
+    assert markdown_render("# Big") == "<h3>Big</h3>\n"
+    assert markdown_render("#### Our work") == "<h3>Our work</h3>\n"
+    assert markdown_render("# A\n\n## B\n\n#### C\n\n## D") == "<h3>A</h3>\n<h4>B</h4>\n<h5>C</h5>\n<h4>D</h4>\n"
+    assert markdown_render("## A\n\n### B", top=4) == "<h4>A</h4>\n<h5>B</h5>\n"
+    assert markdown_render("# A\n\n## B\n\n### C", top=5) == "<h5>A</h5>\n<h6>B</h6>\n<h6>C</h6>\n"
+    assert markdown_render("No headings at all.", top=5) == "<p>No headings at all.</p>\n"
+
+
+def test_nothing_above_level_three_gets_through_even_if_asked():
+    assert markdown_render("# Big", top=1) == "Big\n"
 
 
 def test_huge_input_is_refused_not_truncated():
@@ -70,3 +78,10 @@ def test_input_at_the_limit_renders():
 
 def test_word_count_counts_words():
     assert word_count("  Two  words\nthree ") == 3
+
+
+def test_the_portal_filter_takes_the_level_to_start_from():
+    from django.template import Context, Template
+
+    template = Template("{% load reports_tags %}{{ text|markdown }}|{{ text|markdown:4 }}")
+    assert template.render(Context({"text": "#### Ours"})) == "<h3>Ours</h3>\n|<h4>Ours</h4>\n"

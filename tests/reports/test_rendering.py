@@ -76,3 +76,23 @@ def test_pdf_is_tagged_titled_in_english_with_bookmarks(html):
     ]
     assert [item.title for item in nested] == ["2.1 Council", "2.2 Police"]
     assert steps[0] == 1 and steps[-1] >= 6
+
+
+def test_writers_headings_follow_the_section_level_in_the_report(outline):  # noqa: F811
+    from reports.models import Section, SectionRevision
+
+    for slug, text in (("s1", "#### What we did\n\nText."), ("s3", "# Our year\n\n## Detail")):
+        section = Section.objects.get(spec__slug=slug)
+        revision = SectionRevision.objects.create(
+            section=section,
+            number=section.current_revision.number + 1,
+            author=outline.users["business_manager"],
+            content={**section.current_revision.content, "narrative": text, "key_achievements": "# Won"},
+        )
+        Section.objects.filter(pk=section.pk).update(current_revision=revision, approved_revision=revision)
+    html = report_html(report_assemble(period=outline.period, preview=False))
+    # Introduction is a chapter (h2): its writer's headings start at h3; Council sits under a chapter (h3): h4.
+    assert "<h3>What we did</h3>" in html
+    assert "<h4>Our year</h4>\n<h5>Detail</h5>" in html
+    # under the "Key achievements" subheading (h3 in a chapter, h4 in a part of one)
+    assert html.count("<h4>Won</h4>") == 1 and html.count("<h5>Won</h5>") == 1

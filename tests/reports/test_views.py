@@ -83,7 +83,9 @@ def test_stale_save_through_the_form_shows_the_diff_and_overwrites_nothing(clien
     html = response.content.decode()
     assert response.status_code == 200
     assert "Someone saved revision 2 of this section after you opened it" in html
-    assert "<del>2</del><ins>two</ins>" in html and "<del>three.</del><ins>four.</ins>" in html
+    hidden = '<span class="govuk-visually-hidden">'
+    assert f"<del>{hidden}[removed: </span>2{hidden}]</span></del><ins>{hidden}[added: </span>two" in html
+    assert f"[removed: </span>three.{hidden}]</span></del><ins>{hidden}[added: </span>four." in html
     assert SectionRevision.objects.filter(section=sections.a).count() == 2
     assert Section.objects.get(pk=sections.a.pk).current_revision.content["narrative"] == "One 2 three."
 
@@ -226,7 +228,7 @@ def test_history_and_diff_pages(client_as, world, sections):
     history = client_as("scrutineer").get(url("section_history", sections.a)).content.decode()
     assert "Saved the Council Working section" in history and "Changes from 1" in history
     diff = client_as("scrutineer").get(url("section_diff", sections.a) + "?from=1&to=2").content.decode()
-    assert "<del>old</del><ins>new</ins>" in diff
+    assert '>old<span class="govuk-visually-hidden">]</span></del><ins>' in diff
     assert "1 word added, 1 removed" in diff
     missing = client_as("scrutineer").get(url("section_diff", sections.a) + "?from=1&to=9").content.decode()
     assert "One of those revisions does not exist. Choose two revisions from the lists." in missing
