@@ -55,6 +55,19 @@ def test_every_task_takes_ids_or_plain_values():
     assert [wrong for name, task in portal_tasks() for wrong in wrong_arguments(name, task)] == []
 
 
+# Celery's worker logs each task's return value ("succeeded in 1.2s: ..."), so results are plain too.
+STRING_RESULTS = {"portal.ping": "pong", "reports.published_report_pdf": "the PDF's sha256"}
+
+
+def test_every_task_returns_a_count_a_flag_or_nothing():
+    wrong = []
+    for name, task in portal_tasks():
+        result = typing.get_type_hints(task.run).get("return", "missing")
+        if not (result in (int, bool, type(None)) or (result is str and name in STRING_RESULTS)):
+            wrong.append(f"{name} -> {result}")
+    assert wrong == []
+
+
 def test_the_rule_catches_an_email_argument():
     from celery import shared_task
 
