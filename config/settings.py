@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "csp",
     # The portal's apps, from the ground floor up (import-linter checks the layers).
     "partnership",
     "agencies",
@@ -52,6 +53,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Security headers on every response; each keeps a header a response set itself (so the
+    # published report, answered by PublishedReportMiddleware below, keeps its own CSP).
+    "csp.middleware.CSPMiddleware",
+    "lib.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "reports.frozen.PublishedReportMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -62,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "partnership.middleware.AuditContextMiddleware",
+    # Innermost, so it sees the view's own Cache-Control: no-store for signed-in users and downloads.
+    "lib.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +155,9 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With DEBUG off, `check --deploy` fails unless DJANGO_EMAIL_BACKEND names a backend that
+# delivers (lib/checks.py): the console default would put every email in the worker's log.
+PORTAL_EMAIL_BACKEND_SET = bool(env_str("DJANGO_EMAIL_BACKEND"))
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -215,6 +225,25 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp) for every portal page: scripts and styles only from
+# the portal's own static files (no inline script or style attribute anywhere), data: images
+# only for the logo preview on the settings page, no framing, forms post only to the portal.
+# A view with other needs says so with csp.decorators (the report preview, inline CSS and SVG).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,8 +18,6 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("training.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No route serves MEDIA_ROOT, in the demo either: uploads (bookings files with delegates'
+# names and emails) are read only by the code that needs them, and a file meant for people
+# is served by a view that checks who asks (reviews:briefing_file, the published report).

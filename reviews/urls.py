@@ -13,4 +13,7 @@ urlpatterns = [
     path("p/<slug:partnership_slug>/reviews/actions/<int:action_id>/", views.action_update, name="action_update"),
     path("p/<slug:partnership_slug>/reviews/risks/", views.risks, name="risks"),
     path("p/<slug:partnership_slug>/reviews/briefings/", views.briefings, name="briefings"),
+    path(
+        "p/<slug:partnership_slug>/reviews/briefings/<int:briefing_id>/file/", views.briefing_file, name="briefing_file"
+    ),
 ]

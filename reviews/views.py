@@ -2,7 +2,8 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -10,7 +11,7 @@ from lib.errors import DomainError
 from lib.views import domain_error_show
 from partnership.access import partnership_for, require
 from reviews.forms import ActionUpdateForm, PracticeReviewForm
-from reviews.models import PracticeReview
+from reviews.models import LearningBriefing, PracticeReview
 from reviews.permissions import (
     user_can_manage_reviews,
     user_can_update_review_actions,
@@ -131,6 +132,19 @@ def briefings(request, partnership_slug):
     require(user_can_view_learning_briefings(request.user, partnership))
     context = {"partnership": partnership, "briefings": learning_briefings(partnership=partnership)}
     return render(request, "reviews/briefing_list.html", context)
+
+
+@login_required
+@require_GET
+def briefing_file(request, partnership_slug, briefing_id):
+    """A briefing's file, for members only: uploaded files are never served from /media/ by address."""
+    partnership = partnership_for(request.user, partnership_slug)
+    require(user_can_view_learning_briefings(request.user, partnership))
+    briefing = get_object_or_404(LearningBriefing, partnership=partnership, pk=briefing_id)
+    if not briefing.file or not briefing.file.storage.exists(briefing.file.name):
+        raise Http404("This briefing has no file.")
+    name = briefing.file.name.rsplit("/", 1)[-1]
+    return FileResponse(briefing.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

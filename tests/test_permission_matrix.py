@@ -111,6 +111,27 @@ class MatrixReview:
         return review.reference if self.part == "review" else str(action.pk)
 
 
+class MatrixBriefing:
+    """reviews rows: a learning briefing of the test partnership with a file, made when the URL is reversed."""
+
+    def __str__(self):
+        import datetime
+
+        from django.core.files.base import ContentFile
+
+        from partnership.models import Partnership
+        from reviews.models import LearningBriefing
+
+        briefing, created = LearningBriefing.objects.get_or_create(
+            partnership=Partnership.objects.get(slug="tsp"),
+            title="Matrix briefing",
+            defaults={"published_on": datetime.date(2020, 1, 31)},
+        )
+        if created:
+            briefing.file.save("matrix-briefing.pdf", ContentFile(b"%PDF-1.4 briefing"))
+        return str(briefing.pk)
+
+
 class MatrixPublished:
     """public rows: version 1 of the test period's report, frozen as a small HTML file, made when reversed."""
 
@@ -360,6 +381,10 @@ TABLE = {
         expect(302, 403, 403, 403, 200, 403, 404),
     ),
     "reviews:briefings": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
+    "reviews:briefing_file": (
+        {"partnership_slug": "{partnership}", "briefing_id": MatrixBriefing()},
+        MEMBERS_ONLY,
+    ),
     # django-allauth: accounts
     "account_login": ({}, SIGNED_OUT_ONLY),
     "account_logout": ({}, expect(302, 200, 200, 200, 200, 200, 200)),

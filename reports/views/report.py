@@ -3,6 +3,7 @@ statutory checklist, sign-off, publishing and the PDF's progress."""
 
 from __future__ import annotations
 
+from csp.decorators import csp_replace
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -88,6 +89,8 @@ def report_status(request, partnership_slug, period_slug):
 
 @login_required
 @require_GET
+# The preview is the self-contained document: its CSS and SVG charts are inline (never script).
+@csp_replace({"style-src": ["'unsafe-inline'"]})
 def report_preview(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_preview_report(request.user, period))

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "test-only-" + "x7#Kp2$vQ9!mZ4&rT8@wL1^bN6*cY3(hF5)jD0" * 2,
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+    "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
 }
 
 
@@ -27,6 +28,47 @@ def run_manage(*args, env):
 def test_production_settings_pass_the_deployment_checklist():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deployment_checklist_fails_when_the_email_backend_is_not_set():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_EMAIL_BACKEND"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
+    assert "DJANGO_EMAIL_BACKEND is not set" in result.stderr
+
+
+def test_deployment_checklist_fails_on_the_console_email_backend():
+    env = {**PRODUCTION_ENV, "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "debug,explicit,backend,errors",
+    [
+        (False, False, "django.core.mail.backends.console.EmailBackend", ["portal.E001"]),
+        (False, False, "django.core.mail.backends.smtp.EmailBackend", ["portal.E001"]),
+        (False, True, "django.core.mail.backends.locmem.EmailBackend", ["portal.E002"]),
+        (False, True, "django.core.mail.backends.console.EmailBackend", ["portal.E002"]),
+        (False, True, "django.core.mail.backends.smtp.EmailBackend", []),
+        (True, False, "django.core.mail.backends.console.EmailBackend", []),
+    ],
+)
+def test_email_backend_check(settings, debug, explicit, backend, errors):
+    from lib.checks import email_backend_check
+
+    settings.DEBUG, settings.PORTAL_EMAIL_BACKEND_SET, settings.EMAIL_BACKEND = debug, explicit, backend
+    assert [error.id for error in email_backend_check()] == errors
+
+
+def test_email_backend_check_is_part_of_the_deployment_checklist(settings):
+    from django.core.checks import run_checks
+
+    settings.DEBUG, settings.PORTAL_EMAIL_BACKEND_SET = False, False
+    assert "portal.E001" in [m.id for m in run_checks(include_deployment_checks=True)]
+    assert "portal.E001" not in [m.id for m in run_checks(include_deployment_checks=False)]
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -6,6 +6,7 @@ import logging
 
 from django.db import transaction
 
+from lib.logs import exception_outline
 from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
 from training.services.base import TrainingError, require_manager
@@ -148,8 +149,9 @@ def _job_outcome(job, *, dry_run: bool, invalid_status: str, good_status: str) -
             outcome = _run_resource(job, dry_run=dry_run)
     except ImportFileError as error:
         job.status, job.errors = invalid_status, [str(error)]
-    except Exception:
-        logger.exception("Booking import %s crashed", job.pk)
+    except Exception as error:
+        # Not logger.exception: the message may quote a delegate's row (lib/logs.py).
+        logger.error("Booking import %s crashed: %s", job.pk, exception_outline(error))
         job.status, job.errors = ImportStatus.FAILED, [_CRASHED.format(job=job.pk)]
     else:
         job.status = invalid_status if outcome.errors else good_status
