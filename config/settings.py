@@ -256,5 +256,6 @@ LOGGING = {
         "weasyprint": {"level": "ERROR"},
         "weasyprint.progress": {"level": "WARNING", "propagate": False},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},  # says on import that its logging bridge is ready
     },
 }
