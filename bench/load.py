@@ -384,11 +384,21 @@ def run(args) -> int:
         step("migrated", started)
         manage(env, "load_demo", log=setup_log)
         step("demo loaded", started)
+        # The worker and gunicorn start while version 1 is published and the accounts made.
         worker = processes.start(
             "worker",
             [str(BIN / "celery"), "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
              "--without-gossip", "--without-mingle"],
             env=env, log=logs / "worker.log",
+        )  # fmt: skip
+        if static.wait(timeout=120):
+            raise RuntimeError(f"collectstatic failed; see {logs / 'collectstatic.log'}")
+        gunicorn = processes.start(
+            "gunicorn",
+            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{args.port}",
+             "--workers", str(args.gunicorn_workers), "--access-logfile", str(logs / "access.log"),
+             "--access-logformat", '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms'],
+            env=env, log=logs / "gunicorn.log",
         )  # fmt: skip
         manage(env, "publish_report", PARTNERSHIP, PERIOD, "--if-unpublished", log=setup_log)
         step("version 1 published", started)
@@ -397,15 +407,7 @@ def run(args) -> int:
         plan_path.chmod(0o600)
         subprocess.run([sys.executable, __file__, "--prepare", str(plan_path)], cwd=ROOT, env=env, check=True)
         step("accounts made, two-factor enrolled", started)
-        if static.wait(timeout=120):
-            raise RuntimeError(f"collectstatic failed; see {logs / 'collectstatic.log'}")
-        gunicorn = processes.start(
-            "gunicorn",
-            [str(BIN / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{args.port}",
-             "--workers", str(args.gunicorn_workers), "--access-logfile", str(logs / "access.log")],
-            env=env, log=logs / "gunicorn.log",
-        )  # fmt: skip
-        wait_for("gunicorn answering", lambda: site_up(args.port), seconds=60, processes=[gunicorn])
+        wait_for("gunicorn answering", lambda: site_up(args.port), seconds=90, processes=[gunicorn])
         step("gunicorn answering", started)
         dsn = env["DATABASE_URL"]
         wait_for("version 1's PDF made by the worker", lambda: pdf_state(dsn, 1) == "ready", seconds=180,
