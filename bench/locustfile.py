@@ -439,26 +439,26 @@ class Publisher(Person):
     def correction(self) -> float:
         plan = PLAN["publisher"]
         section, section_path = plan["section"], f"{PERIOD_PATH}/sections/{plan['section']}/"
-        writer = self.session()
-        sign_in(writer, plan["writer"])
+        # The four people of the correction are at their desks from the start: they sign in at once.
+        people = {plan["manager"]: self.client}
+        people.update({username: self.session() for username in {plan["writer"], *plan["signatories"]}})
+        signing_in = [gevent.spawn(sign_in, session, username) for username, session in people.items()]
+        gevent.joinall(signing_in)
+        for greenlet in signing_in:
+            if not greenlet.successful():
+                raise greenlet.exception
+        writer, manager = people[plan["writer"]], people[plan["manager"]]
+
         section_save(writer, section, "Corrected in the load test")
         page = get(writer, section_path, "section", expect="Saved as revision")
         submit(writer, page, form_on(page, action_ends="/submit/"), "section: submit", redirect_to=section_path)
-
-        manager = self.client
-        sign_in(manager, plan["manager"])
         page = get(manager, section_path, "section")
         submit(manager, page, form_on(page, action_ends="/approve/"), "section: approve", redirect_to=section_path)
-
         for username in plan["signatories"]:
-            signer = writer if username == plan["writer"] else self.session()
-            if signer is not writer:
-                sign_in(signer, username)
-            page = get(signer, f"{PERIOD_PATH}/report/", "report status")
+            page = get(people[username], f"{PERIOD_PATH}/report/", "report status")
             form = form_on(page, has="signatory_name")
             form.set("signatory_name", f"Signatory of {username}")
-            submit(signer, page, form, "report: sign-off", redirect_to=f"{PERIOD_PATH}/report/")
-
+            submit(people[username], page, form, "report: sign-off", redirect_to=f"{PERIOD_PATH}/report/")
         page = get(manager, f"{PERIOD_PATH}/report/", "report status")
         form = form_on(page, has="change_note")
         form.set("change_note", f"Corrected the section '{section}' (load test).")
