@@ -351,6 +351,20 @@ def failures(failures_csv: Path) -> list[str]:
     return [f"{row['Occurrences']} x {row['Method']} {row['Name']}: {row['Error']}" for row in rows]
 
 
+def locust_error_report(log: Path) -> list[str]:
+    """The failures in locust's own closing report (it has the requests that ended while the users stopped)."""
+    lines = log.read_text().splitlines() if log.exists() else []
+    start = next((i for i, line in enumerate(lines) if line.strip() == "Error report"), None)
+    if start is None:
+        return []
+    report = []
+    for line in lines[start + 3 :]:  # after the header and its rule
+        if not line.strip() or line.startswith("-"):
+            break
+        report.append(" ".join(line.split()))
+    return report
+
+
 def exceptions(exceptions_csv: Path) -> list[str]:
     """Exceptions raised in the simulated people's code (a page without the form they expected, for one)."""
     if not exceptions_csv.exists():
@@ -453,13 +467,17 @@ def run(args) -> int:
             print("\nErrors:")
             for line in problems:
                 print(f"  {line}")
-        ok = not errors and not problems and (v2 or "").startswith("ready") and code in (0, 1)
+        if code and not errors and not problems:  # failures counted after locust's last CSV write
+            problems = locust_error_report(logs / "locust.log") or [f"locust exited {code}"]
+            for line in problems:
+                print(f"  {line}")
+        ok = not errors and not problems and (v2 or "").startswith("ready") and code == 0
         print(
             f"Whole run {time.monotonic() - started:.0f} s; logs in {logs}"
             + (" (removed)" if ok and not args.keep else "")
         )
         if not ok:
-            print("\nFAILED: " + (f"{errors} request(s) failed" if errors else f"locust exit {code}, PDF {v2}"))
+            print(f"\nFAILED: {errors or len(problems)} error(s); locust exit {code}; version 2's PDF {v2}.")
             return 1
         print("\n0 errors.")
         return 0

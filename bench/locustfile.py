@@ -212,7 +212,9 @@ def submit(session: HttpSession, page, form: Form, name: str, *, button: str | N
                       **kwargs) as response:  # fmt: skip
         location = path_of(response.headers.get("Location", ""))
         if response.status_code != 302:
-            response.failure(f"{response.status_code} instead of a redirect: {page_problem(response.text)}")
+            waited = response.elapsed.total_seconds()
+            response.failure(f"{response.status_code} instead of a redirect: {page_problem(response.text)} "
+                             f"(answered {waited:.0f} s after it was sent)")  # fmt: skip
             raise Refused(name)
         if redirect_to and not location.startswith(redirect_to):
             response.failure(f"redirected to {location}, not {redirect_to}")
