@@ -47,7 +47,7 @@ PARTNERSHIP, PERIOD = "dudley", "2019-20"
 # The page types of the summary, in this order; locust names each request with one of them.
 PAGE_ORDER = [
     "public: report latest", "public: report version", "public: versions list", "public: PDF",
-    "sign-in: form", "sign-in", "sign-in: two-factor code", "home",
+    "sign-in: form", "sign-in", "sign-in: two-factor form", "sign-in: two-factor code", "home",
     "section", "section: edit form", "section: save", "section: submit", "section: approve",
     "section: history", "section: diff", "report: preview", "report status", "report: sign-off",
     "report: publish", "report: PDF progress", "dashboard: sections", "dashboard: reviews", "audit log",
