@@ -461,7 +461,8 @@ def run(args) -> int:
         print()
         print(f"Load average (1, 5, 15 min) at the end: {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}; "
               f"highest 1-min during the run: {sampler.highest:.2f} on {os.cpu_count()} cores.")  # fmt: skip
-        print(f"Version 2, published during the run: PDF {v2 or 'not published'}.")
+        print(f"Version 2, published during the run: PDF {v2}." if v2 else
+              "Version 2 was not published: the correction did not finish during the run.")  # fmt: skip
         errors = total.get("errors", 0)
         if problems:
             print("\nErrors:")
