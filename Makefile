@@ -49,6 +49,13 @@ format: $(VENV)/.installed
 bench: $(VENV)/.installed
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
+## Load test (bench/load.py): 50 people at once for 75 s against gunicorn (production settings), PostgreSQL,
+## Redis and a Celery worker; a table per page type, non-zero exit on any error. Needs PostgreSQL and Redis
+## (LOAD_DATABASE_SERVER, LOAD_REDIS_URL); LOAD_ARGS=--quick runs 30 s.
+.PHONY: load
+load: $(VENV)/.installed
+	$(PY) bench/load.py $(LOAD_ARGS)
+
 ## Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml; slow, not run by CI).
 ## A fresh run each time; MUTANTS='reports.publishing*' re-tests only those, keeping the rest.
 MUTATE_JOBS ?= 2
