@@ -8,13 +8,14 @@ from django import forms
 from agencies.models import AgencyKind, StatutoryRole
 from agencies.money import amount_problems, pounds_parse
 from agencies.services import NAME_MAX, NOTE_MAX, SHORT_NAME_MAX, SLUG_MAX
+from lib.forms import PortalFormMixin
 
 
 def _required(message: str) -> dict:
     return {"required": message}
 
 
-class AgencyForm(forms.Form):
+class AgencyForm(PortalFormMixin, forms.Form):
     name = forms.CharField(
         label="Name",
         max_length=NAME_MAX,
@@ -64,7 +65,7 @@ class AgencyForm(forms.Form):
                 field.error_messages["invalid_choice"] = "Choose a statutory role from the list, or none."
 
 
-class RepresentativeForm(forms.Form):
+class RepresentativeForm(PortalFormMixin, forms.Form):
     role_title = forms.CharField(
         label="Seat",
         max_length=NAME_MAX,
@@ -91,7 +92,7 @@ class PoundsField(forms.CharField):
         return amount
 
 
-class FundingForm(forms.Form):
+class FundingForm(PortalFormMixin, forms.Form):
     agency = forms.ModelChoiceField(
         label="Agency",
         queryset=None,
@@ -123,7 +124,7 @@ class FundingForm(forms.Form):
             self.fields["agency"].queryset = agencies
 
 
-class FundingUploadForm(forms.Form):
+class FundingUploadForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
         label="CSV file of this period's funding",
         help_text="A header row naming the columns agency, amount and note, then one row per agency. At most 1 MB.",

@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.apps import apps
 
+from lib.forms import PortalFormMixin
 from partnership.audit import audit_codes
 from partnership.selectors import AuditFilters, audit_actors
 
@@ -24,7 +25,7 @@ def _app_name(label: str) -> str:
         return label
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(PortalFormMixin, forms.Form):
     """The audit log's filters; every field is optional, and a bad value is named, never ignored."""
 
     person = forms.TypedChoiceField(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from lib.forms import PortalFormMixin
 from partnership.models import Oversight, ReportingPeriod
 from partnership.services import MAX_LOGO_BYTES, MAX_MEETINGS, LogoFile
 
@@ -24,7 +25,7 @@ def _date(label: str, what: str, example: str, *, help_text: str = "") -> forms.
     )
 
 
-class PartnershipSettingsForm(forms.Form):
+class PartnershipSettingsForm(PortalFormMixin, forms.Form):
     name = forms.CharField(
         required=False, label="Full name", help_text="The partnership's name as the report's cover prints it."
     )
@@ -78,7 +79,7 @@ class PartnershipSettingsForm(forms.Form):
         }
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(PortalFormMixin, forms.Form):
     label = forms.CharField(
         required=False, label="Label", help_text="As the report prints it, for example 2019/20 or 2020 to 2021."
     )
@@ -123,7 +124,7 @@ def period_initial(period: ReportingPeriod) -> dict:
     return {name: getattr(period, name) for name in names}
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(PortalFormMixin, forms.Form):
     title = forms.CharField(required=False, label="Title", help_text="The priority in a few words.")
     description = forms.CharField(
         required=False,
@@ -136,7 +137,7 @@ class PriorityForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class SubgroupForm(forms.Form):
+class SubgroupForm(PortalFormMixin, forms.Form):
     name = forms.CharField(required=False, label="Name", help_text="As the report names it.")
     slug = forms.CharField(
         required=False,
@@ -166,7 +167,7 @@ class SubgroupForm(forms.Form):
         return dict(self.cleaned_data)
 
 
-class MeetingsForm(forms.Form):
+class MeetingsForm(PortalFormMixin, forms.Form):
     period = forms.ModelChoiceField(
         queryset=ReportingPeriod.objects.none(),
         label="Reporting period",

@@ -1,10 +1,11 @@
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 
+from lib.forms import PortalFormMixin
 from people.models import Role
 
 
-class LoginForm(AllauthLoginForm):
+class LoginForm(PortalFormMixin, AllauthLoginForm):
     """allauth's sign-in form with plain labels; the reset link sits under the form."""
 
     def __init__(self, *args, **kwargs):
@@ -16,7 +17,7 @@ class LoginForm(AllauthLoginForm):
             self.fields["remember"].label = "Keep me signed in on this device"
 
 
-class InviteForm(forms.Form):
+class InviteForm(PortalFormMixin, forms.Form):
     """Whom to invite, and to which role (and agency, for agency roles)."""
 
     email = forms.CharField(
@@ -47,7 +48,7 @@ class InviteForm(forms.Form):
         return self.agencies[agency_id]
 
 
-class AcceptForm(forms.Form):
+class AcceptForm(PortalFormMixin, forms.Form):
     """A new account's name and password, chosen when accepting an invitation."""
 
     first_name = forms.CharField(
@@ -71,7 +72,7 @@ class AcceptForm(forms.Form):
         return cleaned
 
 
-class HandOverForm(forms.Form):
+class HandOverForm(PortalFormMixin, forms.Form):
     """Who takes over an agency's lead role."""
 
     to_user = forms.TypedChoiceField(label="New lead", coerce=int)

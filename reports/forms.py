@@ -8,6 +8,7 @@ import io
 from django import forms
 
 from agencies.models import Agency
+from lib.forms import PortalFormMixin
 from partnership.models import Priority
 from reports.checklist import statutory_checklist
 from reports.content import CHART_TYPES, MAX_COLUMNS, MAX_ROWS, TEXT_FIELDS
@@ -26,7 +27,7 @@ def _markdown_field(label: str, help_text: str) -> forms.CharField:
     )
 
 
-class SectionForm(forms.Form):
+class SectionForm(PortalFormMixin, forms.Form):
     """The three Markdown fields and the revision the writer started from."""
 
     narrative = _markdown_field("Narrative", "Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
@@ -48,7 +49,7 @@ class SectionForm(forms.Form):
         return data
 
 
-class QuoteForm(forms.Form):
+class QuoteForm(PortalFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("quote", "Quote"), ("case_study", "Case study")], initial="quote")
     title = forms.CharField(required=False, max_length=200, help_text="Case studies only, for example 'Case Study 1'.")
     text = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=MAX_FIELD_CHARS)
@@ -83,7 +84,7 @@ def csv_to_lines(rows: list[list[str]]) -> str:
     return out.getvalue()
 
 
-class TableForm(forms.Form):
+class TableForm(PortalFormMixin, forms.Form):
     title = forms.CharField(required=False, max_length=200)
     columns = forms.CharField(
         required=False,
@@ -207,7 +208,7 @@ def content_from_forms(form: SectionForm, quotes: forms.BaseFormSet, tables: for
     return content
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(PortalFormMixin, forms.Form):
     reason = forms.CharField(
         label="What needs to change", widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000,
         help_text="The writer sees this.",
@@ -221,14 +222,14 @@ def _long_text(what: str) -> dict:
     }
 
 
-class CommentForm(forms.Form):
+class CommentForm(PortalFormMixin, forms.Form):
     body = forms.CharField(
         label="Add a comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
         error_messages=_long_text("comment"),
     )  # fmt: skip
 
 
-class ChallengeForm(forms.Form):
+class ChallengeForm(PortalFormMixin, forms.Form):
     question = forms.CharField(
         label="Raise a challenge", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
         help_text="A question the agency must answer before the report is published.",
@@ -236,7 +237,7 @@ class ChallengeForm(forms.Form):
     )  # fmt: skip
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PortalFormMixin, forms.Form):
     answer = forms.CharField(
         label="Your answer", widget=forms.Textarea(attrs={"rows": 3}), max_length=10_000,
         error_messages=_long_text("answer"),
@@ -251,7 +252,7 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return f"{name} ({obj.email})" if obj.email else name
 
 
-class AssignForm(forms.Form):
+class AssignForm(PortalFormMixin, forms.Form):
     contributors = PeopleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Contributors who may draft it"
     )
@@ -261,7 +262,7 @@ class AssignForm(forms.Form):
         self.fields["contributors"].queryset = contributor_queryset
 
 
-class SpecForm(forms.Form):
+class SpecForm(PortalFormMixin, forms.Form):
     title = forms.CharField(max_length=200)
     slug = forms.SlugField(
         max_length=80, label="Address", required=False,

@@ -3,11 +3,12 @@ import datetime
 from django import forms
 from django.utils import timezone
 
+from lib.forms import PortalFormMixin
 from reviews.models import STEP_FIELDS, ActionStatus, PracticeReview
 from reviews.services import review_reference_problem
 
 
-class ActionUpdateForm(forms.Form):
+class ActionUpdateForm(PortalFormMixin, forms.Form):
     status = forms.ChoiceField(choices=ActionStatus.choices, widget=forms.RadioSelect)
     completed_on = forms.DateField(
         label="Date completed",
@@ -57,7 +58,7 @@ class ActionUpdateForm(forms.Form):
         return cleaned
 
 
-class PracticeReviewForm(forms.ModelForm):
+class PracticeReviewForm(PortalFormMixin, forms.ModelForm):
     """The business manager's record of a review. Date order and family rules come from the model's constraints;
     the reference rule is the service's own. Give it a copy of the review: validation changes its instance."""
 

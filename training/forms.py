@@ -2,6 +2,7 @@ from django import forms
 from django.forms import modelformset_factory
 from django.utils.text import slugify
 
+from lib.forms import PortalFormMixin
 from partnership.models import Priority
 from training.models import Booking, BookingStatus, Course, CourseSession
 from training.services import (
@@ -13,7 +14,7 @@ from training.services import (
 )
 
 
-class AttendanceForm(forms.ModelForm):
+class AttendanceForm(PortalFormMixin, forms.ModelForm):
     class Meta:
         model = Booking
         fields = ("status", "completed")
@@ -33,7 +34,7 @@ class AttendanceForm(forms.ModelForm):
 AttendanceFormSet = modelformset_factory(Booking, form=AttendanceForm, extra=0, can_delete=False)
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(PortalFormMixin, forms.Form):
     file = forms.FileField(
         label="Booking system export",
         help_text="A CSV or XLSX file exported from the event booking system, at most 20 MB.",
@@ -45,7 +46,7 @@ class ImportUploadForm(forms.Form):
     )
 
 
-class CourseForm(forms.ModelForm):
+class CourseForm(PortalFormMixin, forms.ModelForm):
     """A course of the partnership's programme; the rules it shows on the page are the services' own."""
 
     class Meta:
@@ -86,7 +87,7 @@ class CourseForm(forms.ModelForm):
         return title
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(PortalFormMixin, forms.ModelForm):
     """One run of a course, as the booking system lists it; the rules it shows on the page are the services' own."""
 
     class Meta:

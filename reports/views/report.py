@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lib.errors import DomainError
+from lib.forms import PortalFormMixin
 from lib.views import domain_error_show
 from partnership.access import period_for, require
 from reports import services
@@ -32,13 +33,13 @@ from reports.rendering import report_html
 from reports.views.common import post_only
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(PortalFormMixin, forms.Form):
     signatory_name = forms.CharField(
         label="Name of the person signing off", max_length=200, help_text="As it should appear in the record."
     )
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(PortalFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Why no section is needed", choices=ExemptionKind.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -46,7 +47,7 @@ class ExemptionForm(forms.Form):
     )  # fmt: skip
 
 
-class PublishForm(forms.Form):
+class PublishForm(PortalFormMixin, forms.Form):
     change_note = forms.CharField(
         label="Change note",
         required=False,
