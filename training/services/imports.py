@@ -223,8 +223,9 @@ def _job_locked(job_id: int, status: str):
 
 def _crash_log(job_id: int, error: BaseException) -> None:
     """Where it broke, without the exception's text: a database error can quote a delegate's email."""
-    where = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)[-5:]))
-    logger.error("Booking import %s crashed: %s\n%s", job_id, type(error).__name__, where)
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    where = "; ".join(f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)  # no source lines
+    logger.error("Booking import %s crashed: %s at %s", job_id, type(error).__name__, where)
 
 
 class _Refused(Exception):
