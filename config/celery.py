@@ -13,8 +13,12 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     # reports: remind writers of unsubmitted sections 14, 7 and 1 days before the deadline and once after.
     "reports-deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": crontab(hour=7, minute=0)},
-    # training: remove uploaded import files past PORTAL_FAILED_IMPORT_DAYS (the jobs keep their outcome).
+    # imports: remove uploaded files past PORTAL_FAILED_IMPORT_DAYS (the jobs keep their outcome).
     "training-import-files-clean": {"task": "training.import_files_clean", "schedule": crontab(hour=3, minute=30)},
+    "agencies-funding-imports-clean": {
+        "task": "agencies.funding_imports_clean",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 
