@@ -280,6 +280,10 @@ def test_the_file_is_removed_once_imported_and_the_job_keeps_its_outcome(session
     assert not file_exists(job) and job.file.name == ""
     assert not job.file.storage.exists(name)
     assert (job.status, job.new_rows, job.total_rows) == (ImportStatus.DONE, 5, 5)
+    assert len(job.changes) == 5  # shown on the job's page for now
+    import_files_clean(now=job.finished_at + datetime.timedelta(days=8))
+    job.refresh_from_db()
+    assert (job.changes, job.new_rows) == ([], 5)  # past its days the preview, which names delegates, goes
 
 
 def test_cancelling_removes_the_file_imports_nothing_and_is_audited(sessions, client_as):

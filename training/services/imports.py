@@ -330,11 +330,12 @@ def import_files_clean(*, now: datetime.datetime | None = None) -> int:
     """Remove uploaded files no job needs: done or cancelled ones, and failed or unconfirmed ones past their days.
 
     Run daily by Celery beat. A checked file nobody confirmed within PORTAL_FAILED_IMPORT_DAYS is
-    cancelled. The jobs keep their outcome. Returns how many files were removed.
+    cancelled. The jobs keep their outcome; past the same days, without the preview of changes,
+    which names delegates. Returns how many files were removed.
     """
     from django.db.models import Q
 
-    from training.models import ImportJob, ImportStatus
+    from training.models import FINISHED_STATUSES, ImportJob, ImportStatus
 
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.PORTAL_FAILED_IMPORT_DAYS)
@@ -364,6 +365,10 @@ def import_files_clean(*, now: datetime.datetime | None = None) -> int:
             continue
         ImportJob.objects.filter(pk=job.pk).update(file="", checked_rows=None)
         removed += 1
+    # The preview names delegates; past the same days a finished job keeps its counts and problems only.
+    ImportJob.objects.filter(status__in=FINISHED_STATUSES, finished_at__lt=cutoff).exclude(changes=[]).update(
+        changes=[]
+    )
     return removed
 
 
