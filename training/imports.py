@@ -118,7 +118,10 @@ def _canonical(header: str) -> str:
 
 
 def _blank(values) -> bool:
-    return not any(str(v).strip() for v in values if v is not None)
+    try:
+        return not "".join(values).strip()  # a CSV row: all text
+    except TypeError:  # an XLSX row: numbers, dates, None
+        return not any(str(v).strip() for v in values if v is not None)
 
 
 @dataclass
