@@ -27,6 +27,7 @@ import csv
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -298,6 +299,7 @@ def bench(database: str, rows: int, rounds: int, path: Path) -> bool:
                     flush=True,
                 )
     finally:
+        shutil.rmtree(media, ignore_errors=True)
         if database == "sqlite":
             db_file.unlink(missing_ok=True)
         else:
