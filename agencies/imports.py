@@ -2,11 +2,16 @@
 
 Every problem becomes a sentence that says what to do next. Nothing here writes outside
 django-import-export's own transaction, which a dry run always rolls back.
+
+The check runs in the request, so it is bounded tightly: at most MAX_BYTES (1 MB) of text, read
+with the csv module record by record and refused at the first row past MAX_ROWS, so no more
+than MAX_ROWS rows ever reach the resource (a period's funding has one row per agency).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 
 import tablib
@@ -41,16 +46,10 @@ def funding_dataset_read(*, name: str, raw: bytes) -> tablib.Dataset:
     if "\x00" in text:
         raise InvalidInput(f"The file holds binary data, not CSV text. {SAVE_AS_CSV}")
     dataset = _parsed(text)
-    _check_headers(dataset.headers or [])
     if len(dataset) == 0:
         raise InvalidInput(
             f"The file has no contributions under its header row. Add one row per agency with the columns "
             f"{', '.join(FUNDING_COLUMNS)}."
-        )
-    if len(dataset) > MAX_ROWS:
-        raise InvalidInput(
-            f"The file has {len(dataset):,} rows; a period's funding needs one row per agency. "
-            "Check you chose the right file."
         )
     return dataset
 
@@ -70,16 +69,33 @@ def _check_headers(headers: list) -> None:
 
 
 def _parsed(text: str) -> tablib.Dataset:
+    """The header and the non-blank rows, read record by record and refused at the first row past MAX_ROWS."""
+    unreadable = InvalidInput(
+        "The file could not be read as CSV: a row may have more cells than the header row names. "
+        "Correct the file and upload it again."
+    )
+    records = csv.reader(io.StringIO(text))
+    dataset = tablib.Dataset()
     try:
-        dataset = tablib.Dataset().load(text, format="csv")
-    except (tablib.InvalidDimensions, csv.Error, ValueError):
-        raise InvalidInput(
-            "The file could not be read as CSV: a row may have more cells than the header row names. "
-            "Correct the file and upload it again."
-        ) from None
-    blank = [i for i, row in enumerate(dataset) if not any(str(v or "").strip() for v in row)]
-    for index in reversed(blank):
-        del dataset[index]
+        headers = next(records, [])
+        _check_headers(headers)
+        dataset.headers = headers
+        width = len(headers)
+        for record in records:
+            if not record:
+                continue
+            if len(record) > width:
+                raise unreadable
+            if not any(cell.strip() for cell in record):
+                continue
+            if len(dataset) == MAX_ROWS:
+                raise InvalidInput(
+                    f"The file has more than {MAX_ROWS:,} rows; a period's funding needs one row per agency. "
+                    "Check you chose the right file."
+                )
+            dataset.append(record + [""] * (width - len(record)))
+    except (csv.Error, ValueError):
+        raise unreadable from None
     return dataset
 
 

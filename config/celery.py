@@ -16,6 +16,12 @@ app.conf.beat_schedule = {
     "reports-deadline-reminders": {"task": "reports.send_deadline_reminders", "schedule": crontab(hour=7, minute=0)},
     # reports: queue again a PDF whose run died (past its lease) or whose message was lost (pending too long).
     "reports-pdf-sweep": {"task": "reports.published_report_pdf_sweep", "schedule": settings.PORTAL_PDF_SWEEP_SECONDS},
+    # imports: remove uploaded files past PORTAL_FAILED_IMPORT_DAYS (the jobs keep their outcome).
+    "training-import-files-clean": {"task": "training.import_files_clean", "schedule": crontab(hour=3, minute=30)},
+    "agencies-funding-imports-clean": {
+        "task": "agencies.funding_imports_clean",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 

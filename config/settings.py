@@ -168,6 +168,9 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 PORTAL_NAME = env_str("PORTAL_NAME", "Safeguarding partnership portal")
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 PORTAL_INVITATION_DAYS = env_int("PORTAL_INVITATION_DAYS", 7)
+# Imports: an upload that failed its check or import is kept this many days (for the manager to see
+# what went wrong), then removed by training.import_files_clean; a done or cancelled one at once.
+PORTAL_FAILED_IMPORT_DAYS = env_int("PORTAL_FAILED_IMPORT_DAYS", 7)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "portal@safeguarding-partnership.invalid")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in-process. JSON only,

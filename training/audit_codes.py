@@ -6,8 +6,9 @@ AUDIT_CODES = {
     "training.session.created": "added a session: {target}",
     "training.session.changed": "changed the session {target}",
     "training.session.attendance_recorded": "recorded attendance at {target} (bookings changed: {changed})",
-    "training.import.uploaded": "uploaded a bookings file of {rows} rows",
+    "training.import.uploaded": "uploaded a bookings file ({format})",
     "training.import.confirmed": "confirmed the import of a bookings file",
     "training.import.finished": "finished importing a bookings file: {result}",
+    "training.import.cancelled": "cancelled the import of a bookings file",
     "training.bookings.exported": "exported the bookings of {target} ({format}, rows: {rows})",
 }

@@ -146,17 +146,32 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", "Importing"
     DONE = "done", "Imported"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled: not imported"
+
+
+# A finished job keeps its outcome (counts, problems, preview) but not the uploaded file: it is
+# removed once the import is done or cancelled, and PORTAL_FAILED_IMPORT_DAYS after a failure.
+FINISHED_STATUSES = (ImportStatus.INVALID, ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
+
+
+class ImportJobManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().defer("checked_rows")  # megabytes for a large file; read only to import
 
 
 class ImportJob(TimeStampedModel):
     """One upload of a booking-system export: checked (a dry run), then imported once confirmed.
 
-    The file is kept under MEDIA_ROOT so a Celery worker can read it by the job's id.
+    The file is kept under MEDIA_ROOT so a Celery worker can read it by the job's id, and removed
+    when the job finishes (see FINISHED_STATUSES). The check keeps the rows it would write in
+    checked_rows (compressed), with a digest of the period's data it checked them against in
+    checked_state; the import writes those rows if the digest still matches, and checks the file
+    again otherwise.
     """
 
     period = models.ForeignKey("partnership.ReportingPeriod", on_delete=models.CASCADE, related_name="training_imports")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    file = models.FileField(upload_to="training-imports/")
+    file = models.FileField(upload_to="training-imports/", blank=True)
     file_format = models.CharField(max_length=4, choices=[("csv", "CSV"), ("xlsx", "XLSX")])
     original_name = models.CharField(max_length=200)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
@@ -166,6 +181,11 @@ class ImportJob(TimeStampedModel):
     unchanged_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="What is wrong with the file, row by row.")
     changes = models.JSONField(default=list, blank=True, help_text="The first rows that add or change a booking.")
+    checked_rows = models.BinaryField(null=True, blank=True, editable=False)
+    checked_state = models.CharField(max_length=64, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, help_text="When it was imported, refused or cancelled.")
+
+    objects = ImportJobManager()
 
     class Meta:
         ordering = ["-created_at"]

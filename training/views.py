@@ -1,5 +1,6 @@
 import copy
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -27,6 +28,7 @@ from training.selectors import (
 from training.services import (
     AttendanceChange,
     attendance_record,
+    booking_import_cancel,
     booking_import_confirm,
     booking_import_start,
     bookings_export,
@@ -151,7 +153,8 @@ def booking_import(request, partnership_slug, period_slug):
             )
         else:
             try:
-                job = booking_import_start(user=request.user, period=period, name=upload.name, raw=upload.read())
+                # The upload is kept as it came (a temporary file for a large one) and checked by a worker.
+                job = booking_import_start(user=request.user, period=period, name=upload.name, raw=upload)
             except DomainError as error:
                 domain_error_show(request, error, form)
             else:
@@ -174,13 +177,18 @@ def import_job(request, partnership_slug, period_slug, job_id):
     job = get_object_or_404(ImportJob, period=period, pk=job_id)
     job.period = period
     if request.method == "POST":
+        cancel = request.POST.get("action") == "cancel"
         try:
-            booking_import_confirm(user=request.user, job=job)
+            (booking_import_cancel if cancel else booking_import_confirm)(user=request.user, job=job)
         except DomainError as error:
             domain_error_show(request, error)
         else:
             job.refresh_from_db()
-            if job.status == ImportStatus.DONE:
+            if cancel:
+                messages.success(request, "Cancelled: nothing was imported and the uploaded file was removed.")
+            elif job.status == ImportStatus.IMPORTING:
+                messages.success(request, "Importing: this page shows how far it has got.")
+            elif job.status == ImportStatus.DONE:
                 messages.success(
                     request,
                     f"Imported: {job.new_rows} new bookings, {job.updated_rows} updated, "
@@ -192,6 +200,7 @@ def import_job(request, partnership_slug, period_slug, job_id):
         "period": period,
         "job": job,
         "processed": import_progress(job=job),
+        "failed_days": settings.PORTAL_FAILED_IMPORT_DAYS,
     }
     return render(request, "training/import_job.html", context)
 

@@ -18,6 +18,7 @@ from agencies.services.funding import (
     funding_create,
     funding_import_check,
     funding_import_confirm,
+    funding_imports_clean,
     funding_remove,
 )
 from agencies.services.seats import (
@@ -42,6 +43,7 @@ __all__ = [
     "funding_create",
     "funding_import_check",
     "funding_import_confirm",
+    "funding_imports_clean",
     "funding_remove",
     "representative_add",
     "representative_change",

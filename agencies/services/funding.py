@@ -170,6 +170,7 @@ def funding_import_confirm(*, user, job: FundingImport) -> FundingImport:
             return locked
         _funding_import_audit(user=user, job=locked, resource=resource)
         locked.status, locked.imported_at = FundingImportStatus.DONE, timezone.now()
+        locked.content = ""  # the uploaded file is not kept once imported; the job keeps its outcome
         _outcome_store(locked, outcome)
         locked.save()
         audit_record(
@@ -212,3 +213,34 @@ def _outcome_store(job: FundingImport, outcome) -> None:
     job.unchanged_rows = outcome.unchanged_rows
     job.errors = outcome.errors
     job.changes = outcome.changes
+
+
+def funding_imports_clean(*, now=None) -> int:
+    """Drop the uploaded text of funding imports not imported within PORTAL_FAILED_IMPORT_DAYS; returns how many.
+
+    Run daily by Celery beat. A checked file nobody confirmed in time is marked as having problems,
+    so it can no longer be imported; every job keeps its counts, problems and preview.
+    """
+    import datetime
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.PORTAL_FAILED_IMPORT_DAYS)
+    stale = FundingImport.objects.exclude(content="").filter(updated_at__lt=cutoff)
+    expired = (
+        f"Not imported: nobody confirmed it within {settings.PORTAL_FAILED_IMPORT_DAYS} days, so the file was "
+        "removed. Upload it again to import it."
+    )
+    cleaned = 0
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = FundingImport.objects.select_for_update().filter(pk=job_id).exclude(content="").first()
+            if job is None or job.updated_at >= cutoff:
+                continue
+            job.content = ""
+            if job.status == FundingImportStatus.READY:
+                job.status, job.errors, job.changes = FundingImportStatus.INVALID, [expired], []
+            job.save(update_fields=["content", "status", "errors", "changes", "updated_at"])
+            cleaned += 1
+    return cleaned

@@ -242,3 +242,59 @@ def test_import_of_another_period_is_not_found(world, client_as):
     job = check(world, GOOD)
     url = reverse("agencies:funding_import_job", args=[world.partnership.slug, other.slug, job.pk])
     assert client_as("business_manager").get(url).status_code == 404
+
+
+# Limits and keeping (issue 11) ------------------------------------------------------------
+
+
+def test_rows_are_counted_while_reading_and_reading_stops_past_the_limit(world, monkeypatch):
+    from agencies import imports
+
+    monkeypatch.setattr(imports, "MAX_ROWS", 50)
+    read = []
+    real_reader = imports.csv.reader
+
+    def counting_reader(*args, **kwargs):
+        for record in real_reader(*args, **kwargs):
+            read.append(record)
+            yield record
+
+    monkeypatch.setattr(imports.csv, "reader", counting_reader)
+    rows = "".join(f"Agency {n},{n},\n" for n in range(51))
+    malformed = "x,1,2,3,4,5\n" * 500  # more cells than the header names: never reached
+    with pytest.raises(InvalidInput) as caught:
+        check(world, "agency,amount,note\n" + rows + malformed)
+    assert caught.value.messages == [
+        "The file has more than 50 rows; a period's funding needs one row per agency. Check you chose the right file."
+    ]
+    assert len(read) == 1 + 51
+    assert not FundingImport.objects.exists()
+
+
+def test_the_uploaded_text_is_dropped_once_imported(world):
+    job = confirm(world, check(world, GOOD))
+    job.refresh_from_db()
+    assert (job.status, job.content, job.new_rows) == (FundingImportStatus.DONE, "", 2)
+
+
+def test_unimported_uploads_are_dropped_after_their_days(world, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.PORTAL_FAILED_IMPORT_DAYS = 3
+    ready = check(world, GOOD)
+    bad = check(world, "Agency,Amount\nNobody,5\n")
+    assert bad.status == FundingImportStatus.INVALID and bad.content
+    assert services.funding_imports_clean(now=timezone.now() + datetime.timedelta(days=2)) == 0
+    assert services.funding_imports_clean(now=timezone.now() + datetime.timedelta(days=4)) == 2
+    ready.refresh_from_db()
+    bad.refresh_from_db()
+    assert (ready.content, bad.content) == ("", "")
+    assert ready.status == FundingImportStatus.INVALID
+    assert ready.errors[0].startswith("Not imported: nobody confirmed it within 3 days")
+    with pytest.raises(WorkflowError):
+        confirm(world, ready)
+    from config.celery import app
+
+    assert app.conf.beat_schedule["agencies-funding-imports-clean"]["task"] == "agencies.funding_imports_clean"

@@ -11,9 +11,10 @@ from training.services.attendance import AttendanceChange, attendance_record
 from training.services.base import MANAGER_ONLY, TrainingError
 from training.services.export import EXPORT_FORMATS, bookings_export
 from training.services.imports import (
-    SYNC_ROW_LIMIT,
+    booking_import_cancel,
     booking_import_confirm,
     booking_import_start,
+    import_files_clean,
     import_job_check,
     import_job_run,
     import_progress,
@@ -38,10 +39,10 @@ __all__ = [
     "EXPORT_FORMATS",
     "MANAGER_ONLY",
     "SESSION_FIELDS",
-    "SYNC_ROW_LIMIT",
     "AttendanceChange",
     "TrainingError",
     "attendance_record",
+    "booking_import_cancel",
     "booking_import_confirm",
     "booking_import_start",
     "bookings_export",
@@ -50,6 +51,7 @@ __all__ = [
     "course_duration_problem",
     "course_slug_for",
     "course_title_problem",
+    "import_files_clean",
     "import_job_check",
     "import_job_run",
     "import_progress",

@@ -1,24 +1,39 @@
-"""Booking-system exports: uploaded and checked (a dry run), confirmed, then imported all or nothing."""
+"""Booking-system exports: uploaded, checked (a dry run), confirmed, then imported all or nothing.
+
+The web request only keeps the upload and judges what needs no parsing (its name, size and,
+for XLSX, its zip directory). Reading the rows happens in Celery tasks that take the job's
+id and nothing else: booking_import_check streams the file once, checks every row and keeps
+the rows it would write (compressed) on the job; booking_import_run, once the business
+manager confirms, bulk-writes those rows in one transaction if the period's data is as the
+check saw it, and otherwise checks the file again and writes in the same transaction, rolled
+back on any problem. The uploaded file is removed when the job is done or cancelled, and
+PORTAL_FAILED_IMPORT_DAYS after it failed (import_files_clean, run daily by Celery beat).
+"""
 
 from __future__ import annotations
 
+import datetime
 import logging
+import traceback
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
-from lib.logs import exception_outline
 from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
 from training.services.base import TrainingError, require_manager
 
 logger = logging.getLogger(__name__)
 
-# Files up to this many rows are checked and imported while the page waits; larger ones
-# go to a Celery worker and the page shows progress.
-SYNC_ROW_LIMIT = 2000
+PROGRESS_EVERY = 1000  # rows between two progress reports to the job's page
 _CRASHED = (
     "An unexpected problem stopped import {job}; nothing was written. "
     "Try again later, and if it happens again tell the portal's administrator the import number."
+)
+_TOO_SLOW = (
+    "Import {job} took longer than the portal allows, so it was stopped and nothing was written. "
+    "Split the file into smaller files and upload them one at a time."
 )
 _JOB_RESULT_FIELDS = [
     "status",
@@ -28,6 +43,9 @@ _JOB_RESULT_FIELDS = [
     "unchanged_rows",
     "errors",
     "changes",
+    "checked_rows",
+    "checked_state",
+    "finished_at",
     "updated_at",
 ]
 
@@ -36,40 +54,55 @@ def _progress_key(job_id: int) -> str:
     return f"training:import:{job_id}:progress"
 
 
+def _progress_set(job_id: int, rows: int) -> None:
+    from django.core.cache import cache
+
+    try:
+        cache.set(_progress_key(job_id), rows, timeout=3600)
+    except Exception as error:  # noqa: BLE001 - progress is a courtesy; the import goes on without the cache
+        logger.warning("Booking import %s: progress not saved (%s)", job_id, type(error).__name__)
+
+
 def import_progress(*, job) -> int:
     """Rows handled so far by a running job (kept in the cache: the job's own transaction hides its writes)."""
     from django.core.cache import cache
 
-    return min(cache.get(_progress_key(job.pk), 0), job.total_rows)
+    from training.models import ImportStatus
+
+    try:
+        rows = cache.get(_progress_key(job.pk), 0)
+    except Exception:  # noqa: BLE001 - the page still shows the job's status
+        return 0
+    return rows if job.status == ImportStatus.CHECKING else min(rows, job.total_rows)
 
 
-def booking_import_start(*, user, period, name: str, raw: bytes):
-    """Keep an uploaded export and check it (a dry run); large files are checked by a Celery task."""
-    from django.core.files.base import ContentFile
+def booking_import_start(*, user, period, name: str, raw):
+    """Keep an uploaded export (bytes or an uploaded file) and queue its check; nothing is parsed here."""
+    from django.core.files.base import ContentFile, File
 
-    from training.imports import ImportFileError, dataset_read, file_format_for
+    from training.imports import ImportFileError, file_format_for, upload_check
     from training.models import ImportJob
 
     require_manager(user, period.partnership)
+    upload = ContentFile(raw) if isinstance(raw, bytes) else (raw if isinstance(raw, File) else File(raw))
     try:
         file_format = file_format_for(name)
-        dataset = dataset_read(raw=raw, file_format=file_format)
+        upload_check(handle=upload, size=upload.size, file_format=file_format)
     except ImportFileError as error:
         raise TrainingError(str(error)) from None
+    upload.seek(0)
     with transaction.atomic():
         job = ImportJob(period=period, uploaded_by=user, file_format=file_format, original_name=name[:200])
-        job.total_rows = len(dataset)
-        job.file.save(f"bookings.{file_format}", ContentFile(raw), save=False)
+        job.file.save(f"bookings.{file_format}", upload, save=False)
         job.save()
         audit_record(
             code="training.import.uploaded",
             actor=user,
             period=period,
             target=job,
-            data={"rows": job.total_rows, "format": file_format},
+            data={"format": file_format, "bytes": upload.size},
         )
-    _dispatch(job, "check")
-    job.refresh_from_db()
+        _dispatch(job, "check")
     return job
 
 
@@ -95,34 +128,83 @@ def booking_import_confirm(*, user, job) -> None:
             target=locked,
             data={"rows": locked.total_rows, "changes": {"status": [ImportStatus.READY, ImportStatus.IMPORTING]}},
         )
+        _dispatch(locked, "run")
     job.refresh_from_db()
-    _dispatch(job, "run")
+
+
+def booking_import_cancel(*, user, job) -> None:
+    """Drop a checked file instead of importing it; the uploaded file is removed, the job keeps its outcome."""
+    from training.models import ImportJob, ImportStatus
+
+    require_manager(user, job.period.partnership)
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status not in (ImportStatus.READY, ImportStatus.INVALID, ImportStatus.FAILED):
+            raise TrainingError(
+                f"This import cannot be cancelled now: its status is '{locked.get_status_display()}'. "
+                "Reload the page to see where it has got to."
+            )
+        before = locked.status
+        locked.status, locked.finished_at = ImportStatus.CANCELLED, timezone.now()
+        locked.checked_rows, locked.checked_state = None, ""
+        locked.save(update_fields=["status", "finished_at", "checked_rows", "checked_state", "updated_at"])
+        audit_record(
+            code="training.import.cancelled",
+            actor=user,
+            period=locked.period_id,
+            partnership=job.period.partnership_id,
+            target=locked,
+            data={"changes": {"status": [before, ImportStatus.CANCELLED]}},
+        )
+        _file_remove_on_commit(locked)
+    job.refresh_from_db()
 
 
 def _dispatch(job, step: str) -> None:
+    """Hand the job to its task once the job is committed; the task gets the job's id, nothing else."""
     from training import tasks
 
     task = tasks.booking_import_check if step == "check" else tasks.booking_import_run
-    if job.total_rows <= SYNC_ROW_LIMIT:
-        (import_job_check if step == "check" else import_job_run)(job_id=job.pk)
-    else:
-        transaction.on_commit(lambda: task.delay(job.pk))
+    job_id = job.pk
+    transaction.on_commit(lambda: task.delay(job_id))
 
 
-def _run_resource(job, *, dry_run: bool):
-    from django.core.cache import cache
+def _file_remove_on_commit(job) -> None:
+    """Remove the uploaded file once the job's new status is committed (a rollback keeps it)."""
+    name = job.file.name
+    if not name:
+        return
+    storage = job.file.storage
+    job_id = job.pk
 
-    from training.imports import dataset_read, outcome_from
-    from training.resources import BookingResource
+    def remove() -> None:
+        try:
+            storage.delete(name)
+        except OSError as error:
+            logger.warning("Booking import %s: file not removed (%s); the daily clean-up will retry", job_id, error)
+            return
+        from training.models import ImportJob
 
+        ImportJob.objects.filter(pk=job_id, file=name).update(file="")
+
+    transaction.on_commit(remove)
+
+
+def _check_file(job):
+    """Stream the job's file once through the row checks; ImportFileError for a problem with the file itself."""
+    from training.booking_check import BookingCheck, data_state
+    from training.imports import booking_rows
+
+    state = data_state(job.period)  # before reading the period, so a change while checking shows later
+    _progress_set(job.pk, 0)
     with job.file.open("rb") as handle:
-        dataset = dataset_read(raw=handle.read(), file_format=job.file_format)
-    key = _progress_key(job.pk)
-    cache.set(key, 0, timeout=3600)
-    resource = BookingResource(period=job.period, progress=lambda n: cache.set(key, n, timeout=3600))
-    result = resource.import_data(dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True)
-    cache.set(key, job.total_rows, timeout=3600)
-    return outcome_from(result, changes=resource.preview)
+        reader = booking_rows(handle, file_format=job.file_format)
+        check = BookingCheck(
+            period=job.period, progress=lambda n: _progress_set(job.pk, n), progress_every=PROGRESS_EVERY
+        )
+        outcome = check.run(reader.rows)
+    _progress_set(job.pk, outcome.total_rows)
+    return outcome, state
 
 
 def _job_locked(job_id: int, status: str):
@@ -139,46 +221,100 @@ def _job_locked(job_id: int, status: str):
     return job
 
 
-def _job_outcome(job, *, dry_run: bool, invalid_status: str, good_status: str) -> None:
-    """Run the resource and store its outcome on the job; a crash is logged and reported without detail."""
-    from training.imports import ImportFileError
-    from training.models import ImportStatus
+def _crash_log(job_id: int, error: BaseException) -> None:
+    """Where it broke, without the exception's text: a database error can quote a delegate's email."""
+    frames = traceback.extract_tb(error.__traceback__)[-5:]
+    where = "; ".join(f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)  # no source lines
+    logger.error("Booking import %s crashed: %s at %s", job_id, type(error).__name__, where)
 
-    try:
-        with transaction.atomic():  # a savepoint: a database error inside leaves the job's transaction usable
-            outcome = _run_resource(job, dry_run=dry_run)
-    except ImportFileError as error:
-        job.status, job.errors = invalid_status, [str(error)]
-    except Exception as error:
-        # Not logger.exception: the message may quote a delegate's row (lib/logs.py).
-        logger.error("Booking import %s crashed: %s", job.pk, exception_outline(error))
-        job.status, job.errors = ImportStatus.FAILED, [_CRASHED.format(job=job.pk)]
-    else:
-        job.status = invalid_status if outcome.errors else good_status
-        _store(job, outcome)
-    job.save(update_fields=_JOB_RESULT_FIELDS)
+
+class _Refused(Exception):
+    """Rolls back the import's writes; carries the outcome that says why."""
+
+    def __init__(self, outcome):
+        super().__init__("refused")
+        self.outcome = outcome
 
 
 def import_job_check(*, job_id: int) -> None:
-    """The dry run: count what would change and list every problem, writing no booking."""
+    """The dry run: stream the file, count what would change and list every problem, writing no booking."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from training.imports import ImportFileError
     from training.models import ImportStatus
 
     with transaction.atomic():
         job = _job_locked(job_id, ImportStatus.CHECKING)
         if job is None:
             return  # already checked: a retried task does nothing
-        _job_outcome(job, dry_run=True, invalid_status=ImportStatus.INVALID, good_status=ImportStatus.READY)
+        try:
+            outcome, state = _check_file(job)
+        except ImportFileError as error:
+            job.status, job.errors = ImportStatus.INVALID, [str(error)]
+        except SoftTimeLimitExceeded:
+            job.status, job.errors = ImportStatus.FAILED, [_TOO_SLOW.format(job=job.pk)]
+        except Exception as error:  # noqa: BLE001 - reported on the job's page without detail
+            _crash_log(job.pk, error)
+            job.status, job.errors = ImportStatus.FAILED, [_CRASHED.format(job=job.pk)]
+        else:
+            _store(job, outcome)
+            if outcome.errors:
+                job.status = ImportStatus.INVALID
+            else:
+                job.status, job.checked_rows, job.checked_state = ImportStatus.READY, outcome.rows, state
+        if job.status != ImportStatus.READY:
+            job.finished_at = timezone.now()  # kept PORTAL_FAILED_IMPORT_DAYS for the manager to see why
+        job.save(update_fields=_JOB_RESULT_FIELDS)
+
+
+def _write(job) -> None:
+    """Write the checked rows if the period is as the check saw it; otherwise check the file again first.
+
+    Raises _Refused, rolling back, if the second check finds problems.
+    """
+    from training.booking_check import booking_rows_write, data_state
+    from training.models import ImportJob
+
+    rows = ImportJob.objects.filter(pk=job.pk).values_list("checked_rows", flat=True).get()
+    if rows is None or data_state(job.period) != job.checked_state:
+        outcome, _ = _check_file(job)
+        if outcome.errors:
+            raise _Refused(outcome)
+        _store(job, outcome)
+        rows = outcome.rows
+    _progress_set(job.pk, 0)
+    booking_rows_write(bytes(rows), progress=lambda n: _progress_set(job.pk, n))
+    _progress_set(job.pk, job.total_rows)
 
 
 def import_job_run(*, job_id: int) -> None:
     """The import itself, all or nothing: any problem rolls every row back. Audited as the uploader's act."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from training.imports import ImportFileError
     from training.models import ImportStatus
 
     with transaction.atomic():
         job = _job_locked(job_id, ImportStatus.IMPORTING)
         if job is None:
             return  # already imported: a retried task does nothing
-        _job_outcome(job, dry_run=False, invalid_status=ImportStatus.FAILED, good_status=ImportStatus.DONE)
+        try:
+            with transaction.atomic():  # a savepoint: any problem rolls back every booking written
+                _write(job)
+        except _Refused as refused:
+            _store(job, refused.outcome)
+            job.status = ImportStatus.FAILED
+        except ImportFileError as error:
+            job.status, job.errors = ImportStatus.FAILED, [str(error)]
+        except SoftTimeLimitExceeded:
+            job.status, job.errors = ImportStatus.FAILED, [_TOO_SLOW.format(job=job.pk)]
+        except Exception as error:  # noqa: BLE001 - reported on the job's page without detail
+            _crash_log(job.pk, error)
+            job.status, job.errors = ImportStatus.FAILED, [_CRASHED.format(job=job.pk)]
+        else:
+            job.status = ImportStatus.DONE
+        job.checked_rows, job.checked_state, job.finished_at = None, "", timezone.now()
+        job.save(update_fields=_JOB_RESULT_FIELDS)
         audit_record(
             code="training.import.finished",
             actor=job.uploaded_by,
@@ -186,6 +322,54 @@ def import_job_run(*, job_id: int) -> None:
             target=job,
             data=_finished_data(job),
         )
+        if job.status == ImportStatus.DONE:
+            _file_remove_on_commit(job)
+
+
+def import_files_clean(*, now: datetime.datetime | None = None) -> int:
+    """Remove uploaded files no job needs: done or cancelled ones, and failed or unconfirmed ones past their days.
+
+    Run daily by Celery beat. A checked file nobody confirmed within PORTAL_FAILED_IMPORT_DAYS is
+    cancelled. The jobs keep their outcome; past the same days, without the preview of changes,
+    which names delegates. Returns how many files were removed.
+    """
+    from django.db.models import Q
+
+    from training.models import FINISHED_STATUSES, ImportJob, ImportStatus
+
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.PORTAL_FAILED_IMPORT_DAYS)
+    stale = ImportJob.objects.filter(status=ImportStatus.READY, updated_at__lt=cutoff)
+    for job_id in stale.values_list("pk", flat=True):
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=job_id, status=ImportStatus.READY).first()
+            if job is None:
+                continue
+            job.status, job.finished_at = ImportStatus.CANCELLED, now
+            job.errors = [
+                f"Not imported: nobody confirmed it within {settings.PORTAL_FAILED_IMPORT_DAYS} days, so the "
+                "file was removed. Upload it again to import it."
+            ]
+            job.checked_rows, job.checked_state = None, ""
+            job.save(update_fields=["status", "finished_at", "errors", "checked_rows", "checked_state", "updated_at"])
+    due = ImportJob.objects.exclude(file="").filter(
+        Q(status__in=[ImportStatus.DONE, ImportStatus.CANCELLED])
+        | Q(status__in=[ImportStatus.INVALID, ImportStatus.FAILED], finished_at__lt=cutoff)
+    )
+    removed = 0
+    for job in due.only("pk", "file"):
+        try:
+            job.file.storage.delete(job.file.name)
+        except OSError as error:
+            logger.warning("Booking import %s: file not removed (%s)", job.pk, error)
+            continue
+        ImportJob.objects.filter(pk=job.pk).update(file="", checked_rows=None)
+        removed += 1
+    # The preview names delegates; past the same days a finished job keeps its counts and problems only.
+    ImportJob.objects.filter(status__in=FINISHED_STATUSES, finished_at__lt=cutoff).exclude(changes=[]).update(
+        changes=[]
+    )
+    return removed
 
 
 def _finished_data(job) -> dict:
