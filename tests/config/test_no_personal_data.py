@@ -103,18 +103,21 @@ def test_services_queue_ids_only(world, django_capture_on_commit_callbacks, monk
     assert sent == [((invitation.pk, invitation.nonce), {})]
 
 
-def test_a_crashed_import_is_logged_without_the_delegates_data(world, settings, tmp_path, monkeypatch, caplog):
+def test_a_crashed_import_is_logged_without_the_delegates_data(
+    world, settings, tmp_path, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
     from training.models import ImportStatus
     from training.services import booking_import_start
     from training.services import imports as services
 
-    def crash(job, *, dry_run):
+    def crash(job):
         raise IntegrityError("duplicate key value violates unique constraint DETAIL: Key (email)=(ann@example.org)")
 
-    monkeypatch.setattr(services, "_run_resource", crash)
+    monkeypatch.setattr(services, "_check_file", crash)
     raw = (Path(__file__).parent.parent / "training" / "good_imports" / "bookings.csv").read_bytes()
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.INFO), django_capture_on_commit_callbacks(execute=True):
         job = booking_import_start(user=world.users["business_manager"], period=world.period, name="b.csv", raw=raw)
+    job.refresh_from_db()
     assert job.status == ImportStatus.FAILED
     [record] = [r for r in caplog.records if r.name == "training.services.imports"]
     assert record.exc_info is None

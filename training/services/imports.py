@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import datetime
 import logging
-import traceback
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from lib.logs import exception_outline
 from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
 from training.services.base import TrainingError, require_manager
@@ -223,9 +223,7 @@ def _job_locked(job_id: int, status: str):
 
 def _crash_log(job_id: int, error: BaseException) -> None:
     """Where it broke, without the exception's text: a database error can quote a delegate's email."""
-    frames = traceback.extract_tb(error.__traceback__)[-5:]
-    where = "; ".join(f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in frames)  # no source lines
-    logger.error("Booking import %s crashed: %s at %s", job_id, type(error).__name__, where)
+    logger.error("Booking import %s crashed: %s", job_id, exception_outline(error))
 
 
 class _Refused(Exception):
