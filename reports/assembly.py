@@ -10,12 +10,14 @@ with its sections and both revisions, one per computed block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.text import slugify
 
+from lib.charts import ChartSpec
 from reports.blocks import Block, block_fill
-from reports.charts import Chart, chart_for_table, parse_number
+from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance
 from reports.markdown import markdown_render
@@ -30,6 +32,7 @@ class RenderedTable:
     source: str
     chart: Chart | None
     anchor: str
+    spec: ChartSpec | None = None  # what the chart shows; reports.rendering draws it (once) into `chart`
 
     @property
     def numeric_columns(self) -> list[bool]:
@@ -53,6 +56,10 @@ class RenderedTable:
 
 @dataclass
 class ReportEntry:
+    """One heading or section of the report. Its text, quotes and tables are read from `content` (the
+    revision's snapshot) only when asked for: the report's HTML is stored per section (reports.rendering),
+    so a section already stored is never rendered again."""
+
     number: str
     anchor: str
     level: int
@@ -66,13 +73,68 @@ class ReportEntry:
     revision_number: int | None = None
     from_approved: bool = False
     missing: bool = False
-    narrative: str = ""
-    key_achievements: str = ""
-    areas_for_development: str = ""
-    quotes: list[dict] = field(default_factory=list)
-    case_studies: list[dict] = field(default_factory=list)
-    tables: list[RenderedTable] = field(default_factory=list)
+    content: dict | None = None
     block: Block | None = None
+
+    def _markdown(self, name: str) -> str:
+        return markdown_render((self.content or {}).get(name, ""))
+
+    @cached_property
+    def narrative(self) -> str:
+        return self._markdown("narrative")
+
+    @cached_property
+    def key_achievements(self) -> str:
+        return self._markdown("key_achievements")
+
+    @cached_property
+    def areas_for_development(self) -> str:
+        return self._markdown("areas_for_development")
+
+    @cached_property
+    def _quotes(self) -> tuple[list[dict], list[dict]]:
+        quotes, case_studies = [], []
+        for quote in (self.content or {}).get("quotes", []):
+            rendered = {**quote, "html": markdown_render(quote.get("text", ""))}
+            (case_studies if quote.get("kind") == "case_study" else quotes).append(rendered)
+        return quotes, case_studies
+
+    @property
+    def quotes(self) -> list[dict]:
+        return self._quotes[0]
+
+    @property
+    def case_studies(self) -> list[dict]:
+        return self._quotes[1]
+
+    @cached_property
+    def tables(self) -> list[RenderedTable]:
+        return [
+            RenderedTable(
+                title=table["title"],
+                columns=table["columns"],
+                rows=table["rows"],
+                source=table.get("source", ""),
+                chart=None,
+                anchor=f"{self.anchor}-table-{index}",
+                spec=table_chart_spec(table),
+            )
+            for index, table in enumerate((self.content or {}).get("tables", []), start=1)
+        ]
+
+    def flagged(self, preview: bool) -> bool:
+        """Whether the preview marks this entry as not approved."""
+        return preview and self.kind != "heading" and not self.from_approved
+
+    def fragment_inputs(self, preview: bool) -> dict:
+        """Everything the section's stored HTML is made from (the block is not in it: it is drawn live)."""
+        inputs = {
+            "number": self.number, "anchor": self.anchor, "level": self.level, "title": self.title,
+            "owner": self.owner, "kind": self.kind, "content": self.content, "flagged": self.flagged(preview),
+        }  # fmt: skip
+        if inputs["flagged"]:
+            inputs |= {"missing": self.missing, "revision": self.revision_number, "state": self.state_label}
+        return inputs
 
 
 @dataclass
@@ -195,25 +257,8 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
     if revision is None:
         entry.missing = True
         return
-    content = revision.content
+    entry.content = revision.content
     entry.revision_id, entry.revision_number = revision.pk, revision.number
-    entry.narrative = markdown_render(content.get("narrative", ""))
-    entry.key_achievements = markdown_render(content.get("key_achievements", ""))
-    entry.areas_for_development = markdown_render(content.get("areas_for_development", ""))
-    for quote in content.get("quotes", []):
-        rendered = {**quote, "html": markdown_render(quote.get("text", ""))}
-        (entry.case_studies if quote.get("kind") == "case_study" else entry.quotes).append(rendered)
-    for index, table in enumerate(content.get("tables", []), start=1):
-        entry.tables.append(
-            RenderedTable(
-                title=table["title"],
-                columns=table["columns"],
-                rows=table["rows"],
-                source=table.get("source", ""),
-                chart=chart_for_table(table, id_prefix=f"{entry.anchor}-chart-{index}"),
-                anchor=f"{entry.anchor}-table-{index}",
-            )
-        )
 
 
 def checklist_evaluate(specs, exemptions: dict | None = None) -> list[ChecklistItem]:

@@ -15,9 +15,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 
-from reports.assembly import AssembledReport
+from lib.charts import svg_inline
+from reports.assembly import AssembledReport, ReportEntry
+from reports.charts import Chart
+from reports.fragments import chart_svgs, fragment_key, fragments_get, fragments_put
+from reports.models import FragmentKind
 
 STEP = re.compile(r"^Step (\d)")
 STEPS = {1: "Reading the report", 2: "Reading the styles", 3: "Applying the styles", 4: "Building the pages",
@@ -41,15 +45,41 @@ def logo_data_uri(partnership) -> str:
 
 
 def report_html(report: AssembledReport, *, version=None, pdf_url: str = "", versions_url: str = "") -> str:
-    """The report as one self-contained HTML document."""
+    """The report as one self-contained HTML document, joined from each section's stored HTML."""
     context = {
         "report": report,
+        "sections": sections_html(report),
         "version": version,
         "pdf_url": pdf_url,
         "versions_url": versions_url,
         "logo_data_uri": logo_data_uri(report.partnership),
     }
     return render_to_string("reports/document/report.html", context)
+
+
+def sections_html(report: AssembledReport) -> list[tuple[ReportEntry, str]]:
+    """Each entry with its HTML up to its computed block: stored HTML where the store has it (one query),
+    the rest rendered now (their charts drawn once each) and stored (one more query)."""
+    keys = [fragment_key(FragmentKind.SECTION, entry.fragment_inputs(report.preview)) for entry in report.entries]
+    stored = fragments_get(keys)
+    missing = [(key, entry) for key, entry in zip(keys, report.entries, strict=True) if key not in stored]
+    if missing:
+        made = _sections_render([entry for _key, entry in missing], report.preview)
+        new = dict(zip([key for key, _entry in missing], made, strict=True))
+        fragments_put(FragmentKind.SECTION, new)
+        stored |= new
+    return [(entry, stored[key]) for key, entry in zip(keys, report.entries, strict=True)]
+
+
+def _sections_render(entries: list[ReportEntry], preview: bool) -> list[str]:
+    tables = [table for entry in entries for table in entry.tables if table.spec is not None]
+    svgs = chart_svgs(table.spec for table in tables)
+    for table in tables:
+        table.chart = Chart(
+            svg=svg_inline(svgs[table.spec.key], f"{table.anchor}-chart"), description=table.spec.description
+        )
+    template = get_template("reports/document/section.html")
+    return [template.render({"entry": entry, "flagged": entry.flagged(preview)}) for entry in entries]
 
 
 class _ProgressHandler(logging.Handler):
