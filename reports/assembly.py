@@ -10,7 +10,7 @@ with its sections and both revisions, one per computed block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.utils.text import slugify
@@ -21,7 +21,7 @@ from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance
 from reports.markdown import markdown_render
-from reports.models import SectionSpec, SectionState
+from reports.models import SectionRevision, SectionSpec, SectionState
 
 
 @dataclass
@@ -54,6 +54,25 @@ class RenderedTable:
         return list(zip(self.columns, self.numeric_columns, strict=True))
 
 
+class RevisionContents:
+    """The content of the report's revisions, read in one query when first needed, never one per section."""
+
+    def __init__(self, revision_ids):
+        self.ids = set(revision_ids)
+        self.loaded: dict[int, dict] = {}
+
+    def load(self, ids=None) -> None:
+        wanted = (self.ids if ids is None else set(ids)) - self.loaded.keys()
+        if wanted:
+            self.loaded |= dict(SectionRevision.objects.filter(pk__in=wanted).values_list("pk", "content"))
+
+    def get(self, revision_id: int) -> dict:
+        if revision_id not in self.loaded:
+            self.ids.add(revision_id)
+            self.load()
+        return self.loaded[revision_id]
+
+
 @dataclass
 class ReportEntry:
     """One heading or section of the report. Its text, quotes and tables are read from `content` (the
@@ -73,8 +92,16 @@ class ReportEntry:
     revision_number: int | None = None
     from_approved: bool = False
     missing: bool = False
-    content: dict | None = None
+    revision_made: str = ""
+    contents: RevisionContents | None = None
     block: Block | None = None
+
+    @property
+    def content(self) -> dict | None:
+        """The revision's snapshot (loaded for the whole report in one query when first asked for)."""
+        if self.revision_id is None or self.contents is None:
+            return None
+        return self.contents.get(self.revision_id)
 
     def _markdown(self, name: str) -> str:
         return markdown_render((self.content or {}).get(name, ""))
@@ -130,7 +157,9 @@ class ReportEntry:
         """Everything the section's stored HTML is made from (the block is not in it: it is drawn live)."""
         inputs = {
             "number": self.number, "anchor": self.anchor, "level": self.level, "title": self.title,
-            "owner": self.owner, "kind": self.kind, "content": self.content, "flagged": self.flagged(preview),
+            "owner": self.owner, "kind": self.kind, "flagged": self.flagged(preview),
+            # A revision is immutable (SectionRevision.save refuses a change), so its id and time name its content.
+            "revision": [self.revision_id, self.revision_made],
         }  # fmt: skip
         if inputs["flagged"]:
             inputs |= {"missing": self.missing, "revision": self.revision_number, "state": self.state_label}
@@ -155,8 +184,19 @@ class AssembledReport:
     partnership: object
     period: object
     entries: list[ReportEntry]
-    checklist: list[ChecklistItem]
     preview: bool
+    specs: list = field(default_factory=list)
+    revisions: RevisionContents | None = None
+
+    @cached_property
+    def checklist(self) -> list[ChecklistItem]:
+        """Each statutory requirement and whether it is met (worked out only when asked for)."""
+        contents = self.revisions
+        return checklist_evaluate(
+            self.specs,
+            checklist_exemptions(period=self.period),
+            content_of=(lambda revision: contents.get(revision.pk)) if contents else None,
+        )
 
     @property
     def contents(self) -> list[tuple[ReportEntry, list[ReportEntry]]]:
@@ -218,8 +258,12 @@ def unapproved_specs(specs) -> list:
 
 
 def report_assemble(*, period, preview: bool) -> AssembledReport:
-    """The report for a period; with preview, unapproved sections come from their latest revision."""
-    specs = list(outline_for_assembly(period))
+    """The report for a period; with preview, unapproved sections come from their latest revision.
+    Revisions' content is not read here: only when a section's HTML is not stored yet (reports.rendering)."""
+    specs = list(
+        outline_for_assembly(period).defer("section__approved_revision__content", "section__current_revision__content")
+    )
+    contents = RevisionContents([])
     entries = []
     blocks: dict[str, Block] = {}
     for number, spec in zip(heading_numbers(specs), specs, strict=True):
@@ -234,13 +278,15 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
         )
         if spec.kind != "heading":
             _fill_content(entry, spec, preview)
+            section = getattr(spec, "section", None)
+            contents.ids |= {entry.revision_id, section.approved_revision_id if section else None} - {None}
+            entry.contents = contents
         if spec.computed_block:
             blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
             entry.block = blocks[spec.computed_block]
         entries.append(entry)
-    checklist = checklist_evaluate(specs, checklist_exemptions(period=period))
     return AssembledReport(
-        partnership=period.partnership, period=period, entries=entries, checklist=checklist, preview=preview
+        partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs, revisions=contents
     )
 
 
@@ -257,14 +303,16 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
     if revision is None:
         entry.missing = True
         return
-    entry.content = revision.content
     entry.revision_id, entry.revision_number = revision.pk, revision.number
+    entry.revision_made = revision.created_at.isoformat()
 
 
-def checklist_evaluate(specs, exemptions: dict | None = None) -> list[ChecklistItem]:
+def checklist_evaluate(specs, exemptions: dict | None = None, *, content_of=None) -> list[ChecklistItem]:
     """Each statutory requirement with the sections tagged for it and those that evidence it: approved and
-    saying something (a tag on an empty section is no evidence). `exemptions` maps code to ChecklistExemption."""
+    saying something (a tag on an empty section is no evidence). `exemptions` maps code to ChecklistExemption;
+    `content_of(revision)` reads a revision's content (by default its own field)."""
     exemptions = exemptions or {}
+    content_of = content_of or (lambda revision: revision.content)
     items = []
     for code, title in statutory_checklist().items():
         evidence, approved = [], []
@@ -273,7 +321,7 @@ def checklist_evaluate(specs, exemptions: dict | None = None) -> list[ChecklistI
                 evidence.append(spec.title)
                 section = getattr(spec, "section", None)
                 revision = section.approved_revision if section is not None and section.approved_revision_id else None
-                if revision is not None and content_has_substance(revision.content):
+                if revision is not None and content_has_substance(content_of(revision)):
                     approved.append(spec.title)
         items.append(ChecklistItem(code, title, evidence, approved, exemptions.get(code)))
     return items

@@ -64,6 +64,8 @@ def sections_html(report: AssembledReport) -> list[tuple[ReportEntry, str]]:
     stored = fragments_get(keys)
     missing = [(key, entry) for key, entry in zip(keys, report.entries, strict=True) if key not in stored]
     if missing:
+        if report.revisions is not None:  # one query for every revision still to render
+            report.revisions.load(entry.revision_id for _key, entry in missing if entry.revision_id is not None)
         made = _sections_render([entry for _key, entry in missing], report.preview)
         new = dict(zip([key for key, _entry in missing], made, strict=True))
         fragments_put(FragmentKind.SECTION, new)
