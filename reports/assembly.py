@@ -153,6 +153,10 @@ class ReportEntry:
         """Whether the preview marks this entry as not approved."""
         return preview and self.kind != "heading" and not self.from_approved
 
+    def contents_inputs(self) -> list:
+        """What the contents list shows of this entry."""
+        return [self.number, self.anchor, self.level, self.title]
+
     def fragment_inputs(self, preview: bool) -> dict:
         """Everything the section's stored HTML is made from (the block is not in it: it is drawn live)."""
         inputs = {

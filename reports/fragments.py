@@ -27,7 +27,7 @@ from reports.models import FragmentKind, RenderedFragment
 
 # Bump when rendering code (not a template: their source is hashed) changes a section's HTML.
 FRAGMENT_VERSION = 1
-TEMPLATES = ("reports/document/section.html", "reports/document/table.html")
+TEMPLATES = ("reports/document/section.html", "reports/document/table.html", "reports/document/contents.html")
 
 
 @lru_cache(maxsize=1)
