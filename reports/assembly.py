@@ -166,7 +166,7 @@ class ReportEntry:
             "revision": [self.revision_id, self.revision_made],
         }  # fmt: skip
         if inputs["flagged"]:
-            inputs |= {"missing": self.missing, "revision": self.revision_number, "state": self.state_label}
+            inputs |= {"missing": self.missing, "revision_number": self.revision_number, "state": self.state_label}
         return inputs
 
 
@@ -230,6 +230,16 @@ class AssembledReport:
         ]
 
 
+# What assembly reads of the outline: no revision content (reports.rendering reads it for sections not stored).
+REVISION_FIELDS = ("id", "number", "created_at")
+ASSEMBLY_FIELDS = (
+    *("id", "period", "position", "slug", "title", "level", "kind", "themes", "computed_block", "owner_agency"),
+    *("owner_agency__id", "owner_agency__name", "section__id", "section__spec", "section__state"),
+    *("section__approved_revision", "section__current_revision"),
+    *(f"section__{which}_revision__{name}" for which in ("approved", "current") for name in REVISION_FIELDS),
+)
+
+
 def outline_for_assembly(period):
     return (
         SectionSpec.objects.filter(period=period)
@@ -264,9 +274,7 @@ def unapproved_specs(specs) -> list:
 def report_assemble(*, period, preview: bool) -> AssembledReport:
     """The report for a period; with preview, unapproved sections come from their latest revision.
     Revisions' content is not read here: only when a section's HTML is not stored yet (reports.rendering)."""
-    specs = list(
-        outline_for_assembly(period).defer("section__approved_revision__content", "section__current_revision__content")
-    )
+    specs = list(outline_for_assembly(period).only(*ASSEMBLY_FIELDS))
     contents = RevisionContents([])
     entries = []
     blocks: dict[str, Block] = {}

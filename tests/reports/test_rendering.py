@@ -76,3 +76,24 @@ def test_pdf_is_tagged_titled_in_english_with_bookmarks(html):
     ]
     assert [item.title for item in nested] == ["2.1 Council", "2.2 Police"]
     assert steps[0] == 1 and steps[-1] >= 6
+
+
+def test_a_new_revision_replaces_its_stored_section_and_nothing_else_is_rendered_again(outline):  # noqa: F811
+    from reports.models import RenderedFragment, Section, SectionRevision
+
+    first = report_html(report_assemble(period=outline.period, preview=True))
+    assert "<p>Police draft</p>" in first
+    stored = RenderedFragment.objects.count()
+    section = Section.objects.get(spec__slug="s4")
+    revision = SectionRevision.objects.create(
+        section=section,
+        number=2,
+        author=outline.users["lead_b"],
+        content={**section.current_revision.content, "narrative": "Police redraft"},
+    )
+    Section.objects.filter(pk=section.pk).update(current_revision=revision)
+    second = report_html(report_assemble(period=outline.period, preview=True))
+    assert "<p>Police redraft</p>" in second and "Police draft" not in second
+    assert "Not approved: shown from revision 2" in second
+    assert RenderedFragment.objects.count() == stored + 1  # only the changed section was rendered again
+    assert second.replace("Police redraft", "Police draft").replace("revision 2", "revision 1") == first
