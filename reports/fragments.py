@@ -5,7 +5,7 @@ A piece is stored under the sha256 of everything it is made from: its kind, its 
 ChartSpec) and `fingerprint()`, which covers the templates' source, FRAGMENT_VERSION,
 the chart style and the versions of the libraries that render Markdown and charts. A
 change of any input is a new key, so nothing is ever invalidated; an unused row is only
-dead weight (the table may be emptied at any time, `manage.py report_cache_clear`).
+dead weight (the table is only a cache and may be emptied at any time).
 
 The store is a database table (`RenderedFragment`), not the cache: every web process and
 worker shares it, it survives a restart or a Redis outage, and a publish reuses what the
