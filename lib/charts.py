@@ -148,6 +148,7 @@ def _series(spec: ChartSpec):
     for index, (name, values) in enumerate(spec.series):
         colour = spec.colours[index % len(spec.colours)]
         hatch = spec.hatches[index] if index < len(spec.hatches) else None
+        values = [v if v is not None and math.isfinite(v) else None for v in values]  # inf or NaN: no value
         yield text_clean(name, LEGEND_CHARS), values, colour, hatch
 
 

@@ -9,6 +9,7 @@ rows, and says so when the table has more (every row is in the table beside it).
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -30,9 +31,10 @@ def parse_number(cell: str) -> float | None:
     if not match:
         return None
     try:
-        return float(match.group(1).replace(",", ""))
+        value = float(match.group(1).replace(",", ""))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # 400 nines is a float overflow, not a figure to draw
 
 
 def table_chart_spec(table: dict) -> ChartSpec | None:

@@ -87,6 +87,15 @@ def test_any_text_in_any_chart_is_drawn_as_escaped_text(kind, text):
     assert not root.findall(f".//{SVG}text/{SVG}tspan")  # mathtext would draw its pieces as tspans
 
 
+@pytest.mark.parametrize("kind", KINDS)
+def test_values_that_are_not_finite_are_drawn_as_no_value(kind):
+    chart = ChartSpec(
+        kind=kind, title="T", labels=("a", "b", "c", "d"), series=(("S", (float("inf"), float("nan"), -1e308, 2)),),
+        value_label="V", description="D",
+    )  # fmt: skip
+    assert_safe_svg(chart_svg(chart))
+
+
 def test_mathematics_stays_as_typed():
     root = assert_safe_svg(chart_svg(spec("bar", r"$\frac{1}{0}$ and $x^2$")))
     assert r"$\frac{1}{0}$ and $x^2$" in drawn_text(root)
@@ -102,7 +111,8 @@ def test_markup_is_escaped_in_the_svg_source():
 @pytest.mark.parametrize("text", CORPUS, ids=lambda t: repr(t[:20]))
 def test_data_table_and_training_charts_take_any_text(text):
     for kind in ("bar", "line"):
-        table = {"title": text, "columns": [text, text], "rows": [[text, "4%"], ["Police", "5%"]], "chart": kind}
+        rows = [[text, "4%"], ["Police", "5%"], ["Overflow", "9" * 400], ["Negative", "-1,000.5"]]
+        table = {"title": text, "columns": [text, text], "rows": rows, "chart": kind}
         assert_safe_svg(chart_for_table(table).svg)
     courses = [CourseAttendance(text, False, 3, 1), CourseAttendance("Neglect", True, 2, 0)]
     assert_safe_svg(chart_svg(attendance_chart(courses=courses, title=text)))
