@@ -11,15 +11,17 @@ with its sections and both revisions, one per computed block.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.text import slugify
 
+from lib.charts import ChartSpec
 from reports.blocks import Block, block_fill
-from reports.charts import Chart, chart_for_table, parse_number
+from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance
 from reports.markdown import markdown_render
-from reports.models import SectionSpec, SectionState
+from reports.models import SectionRevision, SectionSpec, SectionState
 
 
 @dataclass
@@ -30,6 +32,7 @@ class RenderedTable:
     source: str
     chart: Chart | None
     anchor: str
+    spec: ChartSpec | None = None  # what the chart shows; reports.rendering draws it (once) into `chart`
 
     @property
     def numeric_columns(self) -> list[bool]:
@@ -51,8 +54,31 @@ class RenderedTable:
         return list(zip(self.columns, self.numeric_columns, strict=True))
 
 
+class RevisionContents:
+    """The content of the report's revisions, read in one query when first needed, never one per section."""
+
+    def __init__(self, revision_ids):
+        self.ids = set(revision_ids)
+        self.loaded: dict[int, dict] = {}
+
+    def load(self, ids=None) -> None:
+        wanted = (self.ids if ids is None else set(ids)) - self.loaded.keys()
+        if wanted:
+            self.loaded |= dict(SectionRevision.objects.filter(pk__in=wanted).values_list("pk", "content"))
+
+    def get(self, revision_id: int) -> dict:
+        if revision_id not in self.loaded:
+            self.ids.add(revision_id)
+            self.load()
+        return self.loaded[revision_id]
+
+
 @dataclass
 class ReportEntry:
+    """One heading or section of the report. Its text, quotes and tables are read from `content` (the
+    revision's snapshot) only when asked for: the report's HTML is stored per section (reports.rendering),
+    so a section already stored is never rendered again."""
+
     number: str
     anchor: str
     level: int
@@ -66,13 +92,88 @@ class ReportEntry:
     revision_number: int | None = None
     from_approved: bool = False
     missing: bool = False
-    narrative: str = ""
-    key_achievements: str = ""
-    areas_for_development: str = ""
-    quotes: list[dict] = field(default_factory=list)
-    case_studies: list[dict] = field(default_factory=list)
-    tables: list[RenderedTable] = field(default_factory=list)
+    revision_made: str = ""
+    contents: RevisionContents | None = None
     block: Block | None = None
+
+    @property
+    def content(self) -> dict | None:
+        """The revision's snapshot (loaded for the whole report in one query when first asked for)."""
+        if self.revision_id is None or self.contents is None:
+            return None
+        return self.contents.get(self.revision_id)
+
+    def _markdown(self, name: str, top: int) -> str:
+        return markdown_render((self.content or {}).get(name, ""), top=top)
+
+    # The section's heading is h(level + 1) and its subheadings h(level + 2) (reports/document/section.html):
+    # the writer's headings go under the one their text sits under.
+    @property
+    def _top(self) -> int:
+        return self.level + 2
+
+    @cached_property
+    def narrative(self) -> str:
+        return self._markdown("narrative", self._top)
+
+    @cached_property
+    def key_achievements(self) -> str:
+        return self._markdown("key_achievements", self._top + 1)
+
+    @cached_property
+    def areas_for_development(self) -> str:
+        return self._markdown("areas_for_development", self._top + 1)
+
+    @cached_property
+    def _quotes(self) -> tuple[list[dict], list[dict]]:
+        quotes, case_studies = [], []
+        for quote in (self.content or {}).get("quotes", []):
+            rendered = {**quote, "html": markdown_render(quote.get("text", ""), top=self._top + 1)}
+            (case_studies if quote.get("kind") == "case_study" else quotes).append(rendered)
+        return quotes, case_studies
+
+    @property
+    def quotes(self) -> list[dict]:
+        return self._quotes[0]
+
+    @property
+    def case_studies(self) -> list[dict]:
+        return self._quotes[1]
+
+    @cached_property
+    def tables(self) -> list[RenderedTable]:
+        return [
+            RenderedTable(
+                title=table["title"],
+                columns=table["columns"],
+                rows=table["rows"],
+                source=table.get("source", ""),
+                chart=None,
+                anchor=f"{self.anchor}-table-{index}",
+                spec=table_chart_spec(table),
+            )
+            for index, table in enumerate((self.content or {}).get("tables", []), start=1)
+        ]
+
+    def flagged(self, preview: bool) -> bool:
+        """Whether the preview marks this entry as not approved."""
+        return preview and self.kind != "heading" and not self.from_approved
+
+    def contents_inputs(self) -> list:
+        """What the contents list shows of this entry."""
+        return [self.number, self.anchor, self.level, self.title]
+
+    def fragment_inputs(self, preview: bool) -> dict:
+        """Everything the section's stored HTML is made from (the block is not in it: it is drawn live)."""
+        inputs = {
+            "number": self.number, "anchor": self.anchor, "level": self.level, "title": self.title,
+            "owner": self.owner, "kind": self.kind, "flagged": self.flagged(preview),
+            # A revision is immutable (SectionRevision.save refuses a change), so its id and time name its content.
+            "revision": [self.revision_id, self.revision_made],
+        }  # fmt: skip
+        if inputs["flagged"]:
+            inputs |= {"missing": self.missing, "revision_number": self.revision_number, "state": self.state_label}
+        return inputs
 
 
 @dataclass
@@ -93,8 +194,19 @@ class AssembledReport:
     partnership: object
     period: object
     entries: list[ReportEntry]
-    checklist: list[ChecklistItem]
     preview: bool
+    specs: list = field(default_factory=list)
+    revisions: RevisionContents | None = None
+
+    @cached_property
+    def checklist(self) -> list[ChecklistItem]:
+        """Each statutory requirement and whether it is met (worked out only when asked for)."""
+        contents = self.revisions
+        return checklist_evaluate(
+            self.specs,
+            checklist_exemptions(period=self.period),
+            content_of=(lambda revision: contents.get(revision.pk)) if contents else None,
+        )
 
     @property
     def contents(self) -> list[tuple[ReportEntry, list[ReportEntry]]]:
@@ -122,6 +234,16 @@ class AssembledReport:
             for e in self.entries
             if e.kind != "heading"
         ]
+
+
+# What assembly reads of the outline: no revision content (reports.rendering reads it for sections not stored).
+REVISION_FIELDS = ("id", "number", "created_at")
+ASSEMBLY_FIELDS = (
+    *("id", "period", "position", "slug", "title", "level", "kind", "themes", "computed_block", "owner_agency"),
+    *("owner_agency__id", "owner_agency__name", "section__id", "section__spec", "section__state"),
+    *("section__approved_revision", "section__current_revision"),
+    *(f"section__{which}_revision__{name}" for which in ("approved", "current") for name in REVISION_FIELDS),
+)
 
 
 def outline_for_assembly(period):
@@ -156,8 +278,10 @@ def unapproved_specs(specs) -> list:
 
 
 def report_assemble(*, period, preview: bool) -> AssembledReport:
-    """The report for a period; with preview, unapproved sections come from their latest revision."""
-    specs = list(outline_for_assembly(period))
+    """The report for a period; with preview, unapproved sections come from their latest revision.
+    Revisions' content is not read here: only when a section's HTML is not stored yet (reports.rendering)."""
+    specs = list(outline_for_assembly(period).only(*ASSEMBLY_FIELDS))
+    contents = RevisionContents([])
     entries = []
     blocks: dict[str, Block] = {}
     for number, spec in zip(heading_numbers(specs), specs, strict=True):
@@ -172,13 +296,15 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
         )
         if spec.kind != "heading":
             _fill_content(entry, spec, preview)
+            section = getattr(spec, "section", None)
+            contents.ids |= {entry.revision_id, section.approved_revision_id if section else None} - {None}
+            entry.contents = contents
         if spec.computed_block:
             blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
             entry.block = blocks[spec.computed_block]
         entries.append(entry)
-    checklist = checklist_evaluate(specs, checklist_exemptions(period=period))
     return AssembledReport(
-        partnership=period.partnership, period=period, entries=entries, checklist=checklist, preview=preview
+        partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs, revisions=contents
     )
 
 
@@ -195,34 +321,16 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
     if revision is None:
         entry.missing = True
         return
-    content = revision.content
     entry.revision_id, entry.revision_number = revision.pk, revision.number
-    # The section's heading is h(level + 1) and its subheadings h(level + 2) (reports/document/report.html):
-    # the writer's headings go under the one their text sits under.
-    top, sub = entry.level + 2, entry.level + 3
-    entry.narrative = markdown_render(content.get("narrative", ""), top=top)
-    entry.key_achievements = markdown_render(content.get("key_achievements", ""), top=sub)
-    entry.areas_for_development = markdown_render(content.get("areas_for_development", ""), top=sub)
-    for quote in content.get("quotes", []):
-        rendered = {**quote, "html": markdown_render(quote.get("text", ""), top=sub)}
-        (entry.case_studies if quote.get("kind") == "case_study" else entry.quotes).append(rendered)
-    for index, table in enumerate(content.get("tables", []), start=1):
-        entry.tables.append(
-            RenderedTable(
-                title=table["title"],
-                columns=table["columns"],
-                rows=table["rows"],
-                source=table.get("source", ""),
-                chart=chart_for_table(table, id_prefix=f"{entry.anchor}-chart-{index}"),
-                anchor=f"{entry.anchor}-table-{index}",
-            )
-        )
+    entry.revision_made = revision.created_at.isoformat()
 
 
-def checklist_evaluate(specs, exemptions: dict | None = None) -> list[ChecklistItem]:
+def checklist_evaluate(specs, exemptions: dict | None = None, *, content_of=None) -> list[ChecklistItem]:
     """Each statutory requirement with the sections tagged for it and those that evidence it: approved and
-    saying something (a tag on an empty section is no evidence). `exemptions` maps code to ChecklistExemption."""
+    saying something (a tag on an empty section is no evidence). `exemptions` maps code to ChecklistExemption;
+    `content_of(revision)` reads a revision's content (by default its own field)."""
     exemptions = exemptions or {}
+    content_of = content_of or (lambda revision: revision.content)
     items = []
     for code, title in statutory_checklist().items():
         evidence, approved = [], []
@@ -231,7 +339,7 @@ def checklist_evaluate(specs, exemptions: dict | None = None) -> list[ChecklistI
                 evidence.append(spec.title)
                 section = getattr(spec, "section", None)
                 revision = section.approved_revision if section is not None and section.approved_revision_id else None
-                if revision is not None and content_has_substance(revision.content):
+                if revision is not None and content_has_substance(content_of(revision)):
                     approved.append(spec.title)
         items.append(ChecklistItem(code, title, evidence, approved, exemptions.get(code)))
     return items

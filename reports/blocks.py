@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agencies.selectors import funding_for_period, membership_table
-from reports.charts import svg_inline
+from lib.charts import svg_inline
+from reports.fragments import chart_svg_stored
 from reviews.stats import review_statistics
 from training.stats import training_block as training_figures
 
@@ -38,7 +39,8 @@ def funding_block(period) -> Block:
 
 def training_block(period) -> Block:
     figures = training_figures(period=period)
-    figures["chart_svg"] = svg_inline(figures.get("chart_svg", ""), prefix="training-chart")
+    # Drawn once per picture: the SVG is stored under the chart's content hash (reports.fragments).
+    figures["chart_svg"] = svg_inline(chart_svg_stored(figures["chart"]), prefix="training-chart")
     statistics = figures["statistics"]
     # The partnership's own children's courses lead, as in a yearly report; courses run
     # jointly with the adults board follow with their own figures.

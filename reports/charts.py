@@ -1,35 +1,22 @@
-"""Charts for data tables, drawn on the server as SVG so the HTML and the PDF show the same picture.
+"""Charts of the data tables in a section: a table's rows as a `lib.charts.ChartSpec`.
 
-matplotlib with constrained layout; text stays text in the SVG (svg.fonttype 'none') so
-screen readers and search can read it; the SVG carries a <title> and the page puts the
-data table and a text description beside it. Output is byte-stable for the same data
-(fixed hash salt, no date), so a frozen report's sha256 depends only on its content.
+The drawing is `lib.charts` (the one chart helper, shared with training); this module
+only reads a data table (printed cells such as "4.1%" or "£1,200"), says in words what
+its chart shows (the page prints that description beside the chart and the SVG carries
+it as its <desc>), and bounds its size: a chart shows at most `lib.charts.MAX_CATEGORIES`
+rows, and says so when the table has more (every row is in the table beside it).
 """
 
 from __future__ import annotations
 
-import io
+import math
 import re
 from dataclasses import dataclass
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib import pyplot as plt  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+from lib.charts import MAX_CATEGORIES, ChartSpec, chart_svg, svg_inline, text_clean
 
 NUMBER = re.compile(r"^\s*[£]?\s*(-?[\d,]*\.?\d+)\s*%?\s*$")
-# Colours from the GOV.UK palette, distinguishable for common colour-vision deficiencies.
-PALETTE = ["#1d70b8", "#f47738", "#003078", "#85994b", "#912b88", "#505a5f"]
-RC = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "portal",
-    "font.family": "DejaVu Sans",
-    "font.size": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-}
+CHART_KINDS = ("bar", "line")
 
 
 @dataclass(frozen=True)
@@ -44,92 +31,64 @@ def parse_number(cell: str) -> float | None:
     if not match:
         return None
     try:
-        return float(match.group(1).replace(",", ""))
+        value = float(match.group(1).replace(",", ""))
     except ValueError:
         return None
+    return value if math.isfinite(value) else None  # 400 nines is a float overflow, not a figure to draw
 
 
-def chart_for_table(table: dict, *, id_prefix: str = "chart") -> Chart | None:
-    """A bar or line chart of a data table's numeric columns, or None if it has no chart or no numbers."""
+def table_chart_spec(table: dict) -> ChartSpec | None:
+    """What a data table's chart shows, or None if it has no chart type or no numbers."""
     kind = table.get("chart") or ""
     columns = table.get("columns") or []
     rows = table.get("rows") or []
-    if kind not in ("bar", "line") or len(columns) < 2 or not rows:
+    if kind not in CHART_KINDS or len(columns) < 2 or not rows:
         return None
-    labels = [str(row[0]) for row in rows]
+    shown = rows[:MAX_CATEGORIES]
+    labels = tuple(str(row[0]) if row else "" for row in shown)
     series = []
     for index, name in enumerate(columns[1:], start=1):
-        values = [parse_number(row[index]) if index < len(row) else None for row in rows]
+        values = tuple(parse_number(row[index]) if index < len(row) else None for row in shown)
         if any(value is not None for value in values):
-            series.append((name, values))
+            series.append((str(name), values))
     if not series:
         return None
-    percent = any("%" in str(cell) for row in rows for cell in row[1:])
-    svg = svg_inline(_draw(kind, table.get("title") or "", labels, series, percent), id_prefix)
-    return Chart(svg=svg, description=describe(table.get("title") or "Chart", kind, labels, series, percent))
+    percent = any("%" in str(cell) for row in shown for cell in row[1:])
+    title = str(table.get("title") or "")
+    description = describe(title or "Chart", kind, labels, series, percent, total_rows=len(rows))
+    return ChartSpec(
+        kind=kind,
+        title=title,
+        labels=labels,
+        series=tuple(series),
+        value_label="Value (%)" if percent else "Value",
+        description=description,
+    )
 
 
-def _draw(kind: str, title: str, labels: list[str], series: list, percent: bool) -> str:
-    with plt.rc_context(RC):
-        height = max(3.0, 0.45 * len(labels) + 1.5) if kind == "bar" else 3.5
-        figure = Figure(figsize=(7.5, height), layout="constrained")
-        axes = figure.subplots()
-        if kind == "bar":
-            _bars(axes, labels, series)
-        else:
-            for colour, (name, values) in zip(PALETTE, series, strict=False):
-                axes.plot(
-                    labels, [v if v is not None else float("nan") for v in values], marker="o", color=colour, label=name
-                )
-            axes.tick_params(axis="x", labelrotation=30)
-        unit = " (%)" if percent else ""
-        (axes.set_xlabel if kind == "bar" else axes.set_ylabel)(f"Value{unit}")
-        if len(series) > 1:
-            axes.legend(frameon=False, loc="best")
-        buffer = io.StringIO()
-        figure.savefig(buffer, format="svg", metadata={"Date": None, "Title": title})
-    return buffer.getvalue()
+def chart_for_table(table: dict, *, id_prefix: str = "chart") -> Chart | None:
+    """A data table's chart, drawn now (the report draws through its store: reports.rendering)."""
+    spec = table_chart_spec(table)
+    if spec is None:
+        return None
+    return Chart(svg=svg_inline(chart_svg(spec), id_prefix), description=spec.description)
 
 
-def _bars(axes, labels: list[str], series: list) -> None:
-    count = len(series)
-    width = 0.8 / count
-    positions = range(len(labels))
-    for offset, (colour, (name, values)) in enumerate(zip(PALETTE, series, strict=False)):
-        axes.barh(
-            [p + (offset - (count - 1) / 2) * width for p in positions],
-            [v or 0 for v in values],
-            height=width,
-            color=colour,
-            label=name,
-        )
-    axes.set_yticks(list(positions), labels)
-    axes.invert_yaxis()
-
-
-SVG_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
-
-
-def svg_inline(svg: str, prefix: str = "") -> str:
-    """SVG ready to sit inside an HTML page: no XML declaration or DOCTYPE, and with `prefix`
-    its ids (and the references to them) made unique, since a report holds several charts."""
-    start = svg.find("<svg")
-    svg = svg[start:] if start >= 0 else svg
-    if prefix:
-        svg = SVG_ID.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", svg)
-    return svg
-
-
-def describe(title: str, kind: str, labels: list[str], series: list, percent: bool) -> str:
+def describe(title: str, kind: str, labels, series: list, percent: bool, *, total_rows: int | None = None) -> str:
     """A sentence or two saying what the chart shows, for readers who cannot see it."""
     unit = "%" if percent else ""
-    names = ", ".join(name for name, _ in series)
+    names = ", ".join(text_clean(name, 200) for name, _ in series)
+    title = text_clean(title, 500)
     parts = [f"{'Bar' if kind == 'bar' else 'Line'} chart of {title}, showing {names} for {len(labels)} categories."]
+    if total_rows is not None and total_rows > len(labels):
+        parts.append(f"It shows the first {len(labels)} of the table's {total_rows} rows.")
     for name, values in series[:3]:
-        known = [(v, label) for v, label in zip(values, labels, strict=False) if v is not None]
+        known = [(v, text_clean(label, 200)) for v, label in zip(values, labels, strict=False) if v is not None]
         if known:
             high, high_label = max(known)
             low, low_label = min(known)
-            parts.append(f"{name}: highest {high_label} ({high:g}{unit}), lowest {low_label} ({low:g}{unit}).")
+            parts.append(
+                f"{text_clean(name, 200)}: highest {high_label} ({high:g}{unit}), lowest {low_label} ({low:g}{unit})."
+            )
     parts.append("The figures are in the table beside the chart.")
     return " ".join(parts)

@@ -261,3 +261,6 @@ from reports.models_publishing import (  # noqa: E402, F401
     PublishedReport,
     SignOff,
 )
+
+# Stored section and chart HTML (a cache keyed by content hash).
+from reports.models_rendering import FragmentKind, RenderedFragment  # noqa: E402, F401

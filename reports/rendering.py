@@ -17,9 +17,15 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from reports.assembly import AssembledReport
+from lib.charts import svg_inline
+from reports.assembly import AssembledReport, ReportEntry
+from reports.charts import Chart
+from reports.fragments import chart_svgs, fragment_key, fragments_get, fragments_put
+from reports.models import FragmentKind
 from reports.pdf_structure import pdf_structure_tidy
 
 STEP = re.compile(r"^Step (\d)")
@@ -44,15 +50,62 @@ def logo_data_uri(partnership) -> str:
 
 
 def report_html(report: AssembledReport, *, version=None, pdf_url: str = "", versions_url: str = "") -> str:
-    """The report as one self-contained HTML document."""
+    """The report as one self-contained HTML document, joined from stored pieces (reports.fragments)."""
+    contents_html, main_html = report_parts(report)
     context = {
         "report": report,
+        "contents_html": contents_html,
+        "main_html": main_html,
         "version": version,
         "pdf_url": pdf_url,
         "versions_url": versions_url,
         "logo_data_uri": logo_data_uri(report.partnership),
     }
     return render_to_string("reports/document/report.html", context)
+
+
+def report_parts(report: AssembledReport) -> tuple[SafeString, SafeString]:
+    """The contents list and the main part: each section's stored HTML (one query for all of them), the rest
+    rendered now (their charts drawn once each) and stored (one more query), computed blocks drawn live."""
+    contents_key = fragment_key(FragmentKind.SECTION, ["contents", [e.contents_inputs() for e in report.entries]])
+    keys = [fragment_key(FragmentKind.SECTION, entry.fragment_inputs(report.preview)) for entry in report.entries]
+    stored = fragments_get([contents_key, *keys])
+    missing = [(key, entry) for key, entry in zip(keys, report.entries, strict=True) if key not in stored]
+    new = {}
+    if missing:
+        if report.revisions is not None:  # one query for every revision still to render
+            report.revisions.load(entry.revision_id for _key, entry in missing if entry.revision_id is not None)
+        made = _sections_render([entry for _key, entry in missing], report.preview)
+        new |= dict(zip([key for key, _entry in missing], made, strict=True))
+    if contents_key not in stored:
+        new[contents_key] = render_to_string("reports/document/contents.html", {"report": report})
+    if new:
+        fragments_put(FragmentKind.SECTION, new)
+        stored |= new
+    parts = []
+    for key, entry in zip(keys, report.entries, strict=True):
+        parts.append(stored[key])
+        if entry.block is not None:
+            parts.append(_block_html(entry))
+        parts.append("\n</section>\n")
+    return mark_safe(stored[contents_key]), mark_safe("".join(parts))  # noqa: S308 (rendered by our templates)
+
+
+def _block_html(entry: ReportEntry) -> str:
+    block = entry.block
+    if not block.available:
+        return format_html('<p class="block-missing">{}</p>', block.message)
+    return render_to_string(block.template, {"block": block.context, "sub": entry.level + 2})
+
+
+def _sections_render(entries: list[ReportEntry], preview: bool) -> list[str]:
+    tables = [table for entry in entries for table in entry.tables if table.spec is not None]
+    svgs = chart_svgs(table.spec for table in tables)
+    for table in tables:
+        prefix = f"{table.anchor}-chart"
+        table.chart = Chart(svg=svg_inline(svgs[table.spec.key], prefix), description=table.spec.description)
+    template = get_template("reports/document/section.html")
+    return [template.render({"entry": entry, "flagged": entry.flagged(preview)}) for entry in entries]
 
 
 class _ProgressHandler(logging.Handler):

@@ -1,42 +1,51 @@
-"""Server-side SVG charts, so the HTML and the PDF report show the same picture."""
+"""The training section's chart: attended and did-not-attend delegates by course.
+
+Drawn by `lib.charts` like every chart of the portal. A programme can run hundreds of
+courses, and a bar per course would cost seconds to draw and be unreadable, so the chart
+shows the MAX_COURSES courses with the most delegates (in title order) and one bar for
+all the others together; the table beside it lists every course.
+"""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.figure import Figure  # noqa: E402
+from lib.charts import ChartSpec
 
 ATTENDED_COLOUR = "#1d70b8"  # GOV.UK blue
 NO_SHOW_COLOUR = "#d4351c"  # GOV.UK red
+MAX_COURSES = 15
 
 
-def attendance_chart_svg(*, courses: Sequence, title: str) -> tuple[str, str]:
-    """A horizontal stacked bar per course (attended, did not attend) as SVG, and a text description of it."""
-    titles = [c.course_title for c in courses]
-    attended = [c.attended for c in courses]
-    no_shows = [c.did_not_attend for c in courses]
-    height = max(2.5, 0.4 * len(courses) + 1.5)
-    figure = Figure(figsize=(8, height), layout="constrained")
-    axes = figure.subplots()
-    positions = range(len(courses))
-    axes.barh(positions, attended, color=ATTENDED_COLOUR, label="Attended")
-    axes.barh(positions, no_shows, left=attended, color=NO_SHOW_COLOUR, label="Did not attend", hatch="//")
-    axes.set_yticks(list(positions), labels=titles)
-    axes.invert_yaxis()
-    axes.set_xlabel("Delegates")
-    axes.set_title(title)
-    if courses:
-        axes.legend(loc="lower right")
-    buffer = io.StringIO()
-    # A fixed hash salt and no date keep the SVG byte-for-byte repeatable.
-    with matplotlib.rc_context({"svg.hashsalt": "training-attendance"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
-    return buffer.getvalue(), attendance_chart_description(courses=courses, title=title)
+def attendance_chart(*, courses: Sequence, title: str) -> ChartSpec:
+    """A horizontal stacked bar per course (attended, did not attend), the smaller courses as one bar."""
+    shown, others = chart_courses(courses)
+    labels = [c.course_title for c in shown]
+    attended = [c.attended for c in shown]
+    no_shows = [c.did_not_attend for c in shown]
+    if others:
+        labels.append(f"Other courses ({len(others)})")
+        attended.append(sum(c.attended for c in others))
+        no_shows.append(sum(c.did_not_attend for c in others))
+    return ChartSpec(
+        kind="stacked_bar",
+        title=title,
+        labels=tuple(labels),
+        series=(("Attended", tuple(attended)), ("Did not attend", tuple(no_shows))),
+        value_label="Delegates",
+        description=attendance_chart_description(courses=courses, title=title),
+        colours=(ATTENDED_COLOUR, NO_SHOW_COLOUR),
+        hatches=("", "//"),
+    )
+
+
+def chart_courses(courses: Sequence) -> tuple[list, list]:
+    """(the courses drawn as their own bar, in the given order; the rest, drawn as one bar)."""
+    if len(courses) <= MAX_COURSES:
+        return list(courses), []
+    ranked = sorted(range(len(courses)), key=lambda i: (-(courses[i].attended + courses[i].did_not_attend), i))
+    keep = set(ranked[: MAX_COURSES - 1])
+    return [c for i, c in enumerate(courses) if i in keep], [c for i, c in enumerate(courses) if i not in keep]
 
 
 def attendance_chart_description(*, courses: Sequence, title: str) -> str:
@@ -46,8 +55,15 @@ def attendance_chart_description(*, courses: Sequence, title: str) -> str:
     total_attended = sum(c.attended for c in courses)
     total_no_shows = sum(c.did_not_attend for c in courses)
     worst = max(courses, key=lambda c: (c.did_not_attend, c.course_title))
+    shown, others = chart_courses(courses)
+    bars = (
+        f"a bar for each of {len(courses)} courses"
+        if not others
+        else f"a bar for each of the {len(shown)} courses with the most delegates and one for the other "
+        f"{len(others)} courses together"
+    )
     return (
-        f"{title}: a bar for each of {len(courses)} courses, showing delegates who attended and who did not. "
+        f"{title}: {bars}, showing delegates who attended and who did not. "
         f"In all {total_attended:,} attended and {total_no_shows:,} did not attend; "
         f"{worst.course_title} had the most who did not attend ({worst.did_not_attend:,})."
     )

@@ -249,17 +249,18 @@ def attendance_by_course(*, period) -> tuple[CourseAttendance, ...]:
 
 
 def training_block(*, period, quote_limit: int = 6) -> dict:
-    """What the annual report's training section shows: figures, chart data and its description, quotes."""
-    from training.charts import attendance_chart_svg
+    """What the annual report's training section shows: figures, the chart (as a lib.charts.ChartSpec, drawn
+    by the report) and its description, quotes."""
+    from training.charts import attendance_chart
 
     statistics = training_statistics(period=period)
     courses = attendance_by_course(period=period)
-    svg, description = attendance_chart_svg(courses=courses, title=f"Attendance by course, {period.label}")
+    chart = attendance_chart(courses=courses, title=f"Attendance by course, {period.label}")
     return {
         "statistics": statistics,
         "courses": courses,
-        "chart_svg": svg,
-        "chart_description": description,
+        "chart": chart,
+        "chart_description": chart.description,
         "quotes": statistics.quotes[:quote_limit],
         "figure_names": [f.name for f in fields(TrainingFigures)],
     }

@@ -17,6 +17,7 @@ def test_numbers_are_read_from_printed_cells():
     assert parse_number("£1,200") == 1200.0
     assert parse_number("-") is None
     assert parse_number("u3%") is None
+    assert parse_number("9" * 400) is None  # too large for a float: not a figure
 
 
 def test_bar_chart_is_svg_with_text_labels_and_a_description():

@@ -117,3 +117,31 @@ def test_query_counts_do_not_grow_with_sections_agencies_or_revisions(world, cli
     large = {name: count(client, path) for name, path in paths(large_section, PAGES[role]).items()}
     assert large == small
     assert max(small.values()) <= 20
+
+
+def test_report_preview_queries_do_not_grow_with_sections_when_rendered_or_stored(world, client_as):
+    """The first preview renders and stores each section (a fixed number of queries whatever the size); the next
+    reads them all back in one query and renders nothing."""
+    from reports.models import RenderedFragment
+
+    later = PeriodFactory(
+        partnership=world.partnership,
+        label="2020/21",
+        slug="2020-21",
+        start=datetime.date(2020, 4, 1),
+        end=datetime.date(2021, 3, 31),
+        submission_deadline=datetime.date(2021, 9, 30),
+    )
+    build(world, world.period, 10)
+    build(world, later, 200)
+    client = client_as("business_manager")
+    previews = {
+        n: reverse("reports:report_preview", args=["tsp", p.slug]) for n, p in ((10, world.period), (200, later))
+    }
+    cold = {n: count(client, path) for n, path in previews.items()}
+    assert RenderedFragment.objects.filter(kind="section").count() == 10 + 200 + 2  # and a contents list each
+    warm = {n: count(client, path) for n, path in previews.items()}
+    assert cold[10] == cold[200]
+    assert warm[10] == warm[200]
+    assert warm[10] == cold[10] - 2  # no revision content read, nothing stored
+    assert RenderedFragment.objects.filter(kind="section").count() == 10 + 200 + 2

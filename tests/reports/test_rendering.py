@@ -96,3 +96,24 @@ def test_writers_headings_follow_the_section_level_in_the_report(outline):  # no
     assert "<h4>Our year</h4>\n<h5>Detail</h5>" in html
     # under the "Key achievements" subheading (h3 in a chapter, h4 in a part of one)
     assert html.count("<h4>Won</h4>") == 1 and html.count("<h5>Won</h5>") == 1
+
+
+def test_a_new_revision_replaces_its_stored_section_and_nothing_else_is_rendered_again(outline):  # noqa: F811
+    from reports.models import RenderedFragment, Section, SectionRevision
+
+    first = report_html(report_assemble(period=outline.period, preview=True))
+    assert "<p>Police draft</p>" in first
+    stored = RenderedFragment.objects.count()
+    section = Section.objects.get(spec__slug="s4")
+    revision = SectionRevision.objects.create(
+        section=section,
+        number=2,
+        author=outline.users["lead_b"],
+        content={**section.current_revision.content, "narrative": "Police redraft"},
+    )
+    Section.objects.filter(pk=section.pk).update(current_revision=revision)
+    second = report_html(report_assemble(period=outline.period, preview=True))
+    assert "<p>Police redraft</p>" in second and "Police draft" not in second
+    assert "Not approved: shown from revision 2" in second
+    assert RenderedFragment.objects.count() == stored + 1  # only the changed section was rendered again
+    assert second.replace("Police redraft", "Police draft").replace("revision 2", "revision 1") == first

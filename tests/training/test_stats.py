@@ -18,10 +18,19 @@ from decimal import Decimal
 
 import pytest
 
+from lib.charts import chart_svg
 from tests.factories import PeriodFactory
 from tests.training.factories import BookingFactory, CourseFactory, FeedbackFactory, SessionFactory
+from training.charts import MAX_COURSES, attendance_chart
 from training.models import BookingStatus
-from training.stats import AgencyNoShows, Quote, TrainingFigures, training_block, training_statistics
+from training.stats import (
+    AgencyNoShows,
+    CourseAttendance,
+    Quote,
+    TrainingFigures,
+    training_block,
+    training_statistics,
+)
 
 ATTENDED, DNA, BOOKED, CANCELLED = (
     BookingStatus.ATTENDED,
@@ -181,16 +190,37 @@ def test_training_block_gives_figures_chart_and_quotes(programme):
         ("Domestic abuse", 2, 1),
         ("Neglect", 4, 2),
     ]
-    assert block["chart_svg"].startswith("<?xml")
-    assert "<svg" in block["chart_svg"]
-    assert block["chart_description"] == (
-        "Attendance by course, 2019/20: a bar for each of 2 courses, showing delegates who attended and who did "
-        "not. In all 6 attended and 3 did not attend; Neglect had the most who did not attend (2)."
+    chart = block["chart"]
+    assert (chart.kind, chart.labels) == ("stacked_bar", ("Domestic abuse", "Neglect"))
+    assert chart.series == (("Attended", (2, 4)), ("Did not attend", (1, 2)))
+    assert (
+        block["chart_description"]
+        == chart.description
+        == (
+            "Attendance by course, 2019/20: a bar for each of 2 courses, showing delegates who attended and who did "
+            "not. In all 6 attended and 3 did not attend; Neglect had the most who did not attend (2)."
+        )
     )
     assert len(block["quotes"]) == 2
 
 
 def test_chart_is_the_same_svg_every_time(programme):
-    first = training_block(period=programme.period)["chart_svg"]
-    assert training_block(period=programme.period)["chart_svg"] == first
-    assert "Did not attend" in first
+    first = chart_svg(training_block(period=programme.period)["chart"])
+    assert first.startswith("<svg")
+    assert chart_svg(training_block(period=programme.period)["chart"]) == first
+    assert ">Did not attend</text>" in first  # text stays text
+    assert "<desc>Attendance by course, 2019/20: a bar for each of 2 courses" in first
+
+
+def test_chart_of_many_courses_shows_the_largest_and_the_rest_as_one_bar():
+    courses = [CourseAttendance(f"Course {n:03d}", False, attended=n, did_not_attend=1) for n in range(300)]
+    chart = attendance_chart(courses=courses, title="Attendance")
+    assert len(chart.labels) == MAX_COURSES
+    assert chart.labels[:2] == ("Course 286", "Course 287")  # the 14 largest, in the given (title) order
+    assert chart.labels[-1] == "Other courses (286)"
+    attended, no_shows = (values for _name, values in chart.series)
+    assert attended[-1] == sum(range(286)) and no_shows[-1] == 286
+    assert sum(attended) == sum(range(300)) and sum(no_shows) == 300
+    assert chart.description.startswith(
+        "Attendance: a bar for each of the 14 courses with the most delegates and one for the other 286 courses"
+    )
