@@ -9,7 +9,7 @@ never read as anything but text: matplotlib's mathtext is off for every text obj
 (`text.parse_math` False while a figure is built and drawn, and again on each Text before
 saving, so tick labels and legend entries made late are covered too), characters XML
 cannot hold are dropped, and long labels are shortened (the full text is in the data
-table beside every chart). The SVG backend escapes text; `<title>`/`<desc>` are escaped
+table above every chart). The SVG backend escapes text; `<title>`/`<desc>` are escaped
 here.
 
 Cost. The SVG canvas is used directly (no Agg), there is no constrained layout or tight
@@ -21,7 +21,8 @@ never invalidate it: changed data or a changed style is a new key.
 
 Accessibility. Text stays text (svg.fonttype 'none') so it can be searched and read;
 the SVG carries a <title> and a <desc> with the same description the page prints beside
-the chart; series can carry hatches so they differ by more than colour. Output is
+the chart; every series differs from the others by a pattern (bars: HATCHES, unless the
+caller gives its own) or a marker and line style (lines), not by colour alone; text is 12 pt. Output is
 byte-stable for the same spec (fixed hash salt, no date, no metadata block).
 """
 
@@ -43,14 +44,20 @@ from matplotlib.text import Text
 from matplotlib.ticker import MaxNLocator
 
 # Bump when a change to this module changes the picture, so stored SVGs are drawn again.
-STYLE_VERSION = 1
+STYLE_VERSION = 2  # 2: 12 pt text; every series told apart by a pattern or marker as well as colour
 MAX_CATEGORIES = 40
 LABEL_CHARS = 40
 LEGEND_CHARS = 30
 TITLE_CHARS = 80
 # Colours from the GOV.UK palette, distinguishable for common colour-vision deficiencies.
 PALETTE = ("#1d70b8", "#f47738", "#003078", "#85994b", "#912b88", "#505a5f")
-FONT_SIZE = 10
+# 12 pt in a 7.5 inch figure: the page never shows a chart below 540 px wide (report.css), so text stays at
+# 12 px or more wherever it is shown.
+FONT_SIZE = 12
+# After its colour, each series differs by a pattern (bars) or a marker and a line style (lines).
+HATCHES = ("", "//", "..", "xx", "\\\\", "++")
+MARKERS = ("o", "s", "^", "D", "v", "P")
+LINESTYLES = ("-", "--", ":", "-.", "-", "--")
 CHAR_WIDTH_IN = 0.62 * FONT_SIZE / 72  # DejaVu Sans is wide; an over-estimate only adds margin
 RC = {
     "svg.fonttype": "none",
@@ -61,7 +68,7 @@ RC = {
     "font.size": FONT_SIZE,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.titlesize": 11,
+    "axes.titlesize": 13,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
     "legend.frameon": False,
@@ -147,7 +154,7 @@ def _figure(spec: ChartSpec) -> Figure:
 def _series(spec: ChartSpec):
     for index, (name, values) in enumerate(spec.series):
         colour = spec.colours[index % len(spec.colours)]
-        hatch = spec.hatches[index] if index < len(spec.hatches) else None
+        hatch = spec.hatches[index] if index < len(spec.hatches) else HATCHES[index % len(HATCHES)] or None
         values = [v if v is not None and math.isfinite(v) else None for v in values]  # inf or NaN: no value
         yield text_clean(name, LEGEND_CHARS), values, colour, hatch
 
@@ -179,8 +186,11 @@ def _category_axis(axes, spec: ChartSpec, labels: list[str]) -> None:
 
 def _lines(axes, spec: ChartSpec, labels: list[str]) -> None:
     positions = range(len(labels))
-    for name, values, colour, _hatch in _series(spec):
-        axes.plot(positions, [math.nan if v is None else v for v in values], marker="o", color=colour, label=name)
+    for index, (name, values, colour, _hatch) in enumerate(_series(spec)):
+        axes.plot(
+            positions, [math.nan if v is None else v for v in values], color=colour, label=name,
+            marker=MARKERS[index % len(MARKERS)], linestyle=LINESTYLES[index % len(LINESTYLES)],
+        )  # fmt: skip
     axes.set_xticks(positions, labels, rotation=30, ha="right", rotation_mode="anchor")
     axes.yaxis.set_major_locator(MaxNLocator(5))
     axes.set_ylabel(text_clean(spec.value_label, LEGEND_CHARS))

@@ -4,7 +4,7 @@ The drawing is `lib.charts` (the one chart helper, shared with training); this m
 only reads a data table (printed cells such as "4.1%" or "£1,200"), says in words what
 its chart shows (the page prints that description beside the chart and the SVG carries
 it as its <desc>), and bounds its size: a chart shows at most `lib.charts.MAX_CATEGORIES`
-rows, and says so when the table has more (every row is in the table beside it).
+rows, and says so when the table has more (every row is in the table above it).
 """
 
 from __future__ import annotations
@@ -90,5 +90,5 @@ def describe(title: str, kind: str, labels, series: list, percent: bool, *, tota
             parts.append(
                 f"{text_clean(name, 200)}: highest {high_label} ({high:g}{unit}), lowest {low_label} ({low:g}{unit})."
             )
-    parts.append("The figures are in the table beside the chart.")
+    parts.append("The figures are in the table above the chart.")
     return " ".join(parts)

@@ -3,7 +3,7 @@
 Drawn by `lib.charts` like every chart of the portal. A programme can run hundreds of
 courses, and a bar per course would cost seconds to draw and be unreadable, so the chart
 shows the MAX_COURSES courses with the most delegates (in title order) and one bar for
-all the others together; the table beside it lists every course.
+all the others together; the table above it lists every course.
 """
 
 from __future__ import annotations
