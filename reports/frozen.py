@@ -75,6 +75,10 @@ _latest: dict[tuple[str, str], tuple[int, float]] = {}
 _lock = threading.Lock()
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
 def compressed_copies(data: bytes) -> tuple[bytes, bytes]:
     """The brotli and gzip compressions of a version's HTML, made once when it is published."""
     return brotli.compress(data, mode=brotli.MODE_TEXT, quality=11), gzip.compress(data, compresslevel=9, mtime=0)
@@ -104,7 +108,7 @@ def latest_number(partnership_slug: str, period_slug: str) -> int | None:
     """The newest version's number: this process's copy, else the cache's, else the database's."""
     local_key = (partnership_slug, period_slug)
     held = _latest.get(local_key)
-    now = time.monotonic()
+    now = _now()
     if held is not None and held[1] > now:
         return held[0]
     key = latest_key(partnership_slug, period_slug)
@@ -130,7 +134,7 @@ def latest_number_set(version: PublishedReport) -> None:
     period = version.period
     partnership_slug, period_slug = period.partnership.slug, period.slug
     with _lock:
-        _latest[(partnership_slug, period_slug)] = (version.number, time.monotonic() + LATEST_LOCAL_TTL)
+        _latest[(partnership_slug, period_slug)] = (version.number, _now() + LATEST_LOCAL_TTL)
     key = latest_key(partnership_slug, period_slug)
     _cache_call("storing the latest version number", lambda: cache.set(key, version.number, LATEST_TTL))
 
