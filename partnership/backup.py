@@ -222,4 +222,3 @@ def backup_restore(source: Path, *, force: bool = False) -> Restored:
         members = archive.getmembers()
         archive.extractall(media_root, filter="data")  # no absolute paths, no .., no devices
     return Restored(engine=engine, database=name, media_files=sum(1 for m in members if m.isfile()))
-

@@ -73,6 +73,8 @@ class Frozen:
 _versions: dict[tuple[str, str, int], Frozen] = {}
 _latest: dict[tuple[str, str], tuple[int, float]] = {}
 _lock = threading.Lock()
+CACHE_RETRY_AFTER = 10.0  # seconds this process leaves a failed cache alone before trying it again
+_cache_down_until = 0.0
 
 
 def _now() -> float:
@@ -89,6 +91,8 @@ def frozen_cache_clear() -> None:
     with _lock:
         _versions.clear()
         _latest.clear()
+    global _cache_down_until
+    _cache_down_until = 0.0
 
 
 def latest_key(partnership_slug: str, period_slug: str) -> str:
@@ -96,10 +100,17 @@ def latest_key(partnership_slug: str, period_slug: str) -> str:
 
 
 def _cache_call(what: str, call):
-    """A cache call whose failure only costs a database query: logged (no personal data), then None."""
+    """A cache call whose failure only costs a database query: logged (no personal data), then None.
+
+    After a failure the cache is left alone for CACHE_RETRY_AFTER seconds, so an outage costs one
+    failed call per process every few seconds, not one per request."""
+    global _cache_down_until
+    if _now() < _cache_down_until:
+        return None
     try:
         return call()
     except CACHE_ERRORS as error:
+        _cache_down_until = _now() + CACHE_RETRY_AFTER
         logger.warning("Cache unavailable (%s) while %s; reading the database instead.", type(error).__name__, what)
         return None
 
