@@ -101,6 +101,8 @@ def backup_create(destination: Path, *, alias: str = "default") -> dict:
         _run(["pg_dump", "-Fc", *args, "-f", str(dump), str(database["NAME"])], env, "pg_dump")
     else:
         connection = connections[alias]
+        if connection.in_atomic_block:  # SQLite's backup would wait for this very transaction, for ever
+            raise BackupError("Back up outside a transaction: run manage.py backup on its own.")
         connection.ensure_connection()
         target = sqlite3.connect(dump)
         try:
