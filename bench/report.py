@@ -228,9 +228,9 @@ def wrk(binary: str, port: int, path: str, encoding: str, seconds: float, connec
     return {"rps": requests / duration, "bytes": read / requests, "load": os.getloadavg()[0]}
 
 
-def response_size(port: int, path: str, encoding: str) -> tuple[int, int, str]:
+def response_size(port: int, path: str, encoding: str, timeout: float = 30) -> tuple[int, int, str]:
     """(header bytes, body bytes, Content-Encoding) of one response, read exactly."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     connection.request("GET", path, headers={"Accept-Encoding": encoding, "X-Forwarded-Proto": "https"})
     response = connection.getresponse()
     body = response.read()
@@ -278,6 +278,14 @@ def serve_and_compare(version, seconds: float, rounds: int, connections: int, po
                 if time.monotonic() > deadline or gunicorn.poll() is not None:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
+        while True:  # the port opens before the workers have loaded Django: wait for a first answer
+            try:
+                response_size(port, page, "identity", timeout=30)
+                break
+            except (OSError, RuntimeError):
+                if time.monotonic() > deadline + 120 or gunicorn.poll() is not None:
+                    raise
+                time.sleep(0.5)
         for encoding in ENCODINGS:
             sizes = {name: response_size(port, path, encoding) for name, path in (("page", page), ("static", static))}
             for name, (_, _, sent) in sizes.items():
