@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.health import healthz
 from reports.views.home import home
 
 admin.site.site_header = "Safeguarding partnership portal: administration"
@@ -8,6 +9,7 @@ admin.site.site_title = "Portal administration"
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("partnership.urls")),

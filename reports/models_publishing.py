@@ -62,12 +62,20 @@ def published_file_path(instance: PublishedReport, filename: str) -> str:
 
 
 class PublishedReport(models.Model):
-    """One frozen version of a period's annual report. Never changes once written."""
+    """One frozen version of a period's annual report. Never changes once written.
+
+    Its bytes live in the database (`html_data`, with the brotli and gzip compressions made
+    once at publish time, and `pdf_data`), so a database backup alone restores every published
+    page; the files under MEDIA_ROOT are a copy for operators, never read to serve a page.
+    `draft_fingerprint` is the draft it froze (reports.publishing.draft_fingerprint): one
+    version per draft, so a repeated publish is refused.
+    """
 
     FROZEN_FIELDS = (
         "period_id", "number", "published_by_id", "published_at", "change_note", "manifest", "html", "html_sha256",
+        "html_data", "html_br", "html_gzip", "draft_fingerprint",
     )  # fmt: skip
-    PDF_FIELDS = ("pdf", "pdf_sha256", "pdf_pages")
+    PDF_FIELDS = ("pdf", "pdf_sha256", "pdf_pages", "pdf_data")
 
     period = models.ForeignKey(
         "partnership.ReportingPeriod", on_delete=models.PROTECT, related_name="published_reports"
@@ -79,9 +87,14 @@ class PublishedReport(models.Model):
     manifest = models.JSONField(help_text="Which revision of each section went in.")
     html = models.FileField(upload_to=published_file_path, max_length=300)
     html_sha256 = models.CharField(max_length=64)
+    html_data = models.BinaryField(blank=True, default=b"", help_text="The frozen HTML, as published.")
+    html_br = models.BinaryField(blank=True, default=b"", help_text="The same HTML, brotli-compressed.")
+    html_gzip = models.BinaryField(blank=True, default=b"", help_text="The same HTML, gzip-compressed.")
+    draft_fingerprint = models.CharField(max_length=64, blank=True, help_text="The draft this version froze.")
     pdf = models.FileField(upload_to=published_file_path, max_length=300, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     pdf_pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf_data = models.BinaryField(blank=True, default=b"", help_text="The PDF, as made from the frozen HTML.")
     pdf_state = models.CharField(max_length=10, choices=PdfState.choices, default=PdfState.PENDING)
     pdf_progress = models.PositiveSmallIntegerField(default=0)
     pdf_step = models.CharField(max_length=80, blank=True)
@@ -98,6 +111,11 @@ class PublishedReport(models.Model):
         verbose_name = "published report"
         constraints = [
             models.UniqueConstraint(fields=["period", "number"], name="reports_publishedreport_unique_number"),
+            models.UniqueConstraint(
+                fields=["period", "draft_fingerprint"],
+                condition=~Q(draft_fingerprint=""),
+                name="reports_publishedreport_one_per_draft",
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="reports_publishedreport_number_positive"),
             models.CheckConstraint(condition=~Q(change_note=""), name="reports_publishedreport_has_change_note"),
             models.CheckConstraint(condition=~Q(html_sha256=""), name="reports_publishedreport_html_hashed"),

@@ -6,6 +6,14 @@ in, and the sha256 of each file. A published version never changes: the model re
 to alter its frozen fields, and no service offers to. A correction is a new version
 with a change note.
 
+Publish once: a version records the draft it froze (`draft_fingerprint`), and the same
+draft is never published twice (a second click, four parallel requests, a form left open).
+The publish form carries the fingerprint of the draft it showed; if the draft has changed
+since, or that draft is already a version, report_publish refuses and says which.
+
+A version's bytes (HTML, its brotli and gzip compressions, the PDF) are kept in its row, so
+a database backup alone restores every published page; the files are a copy.
+
 A sign-off records the draft it signed as a fingerprint of every section's current and
 approved revision. Any later save or approval changes the fingerprint, so the sign-off
 no longer counts: editing a section after a sign-off withdraws it, with no extra state
@@ -39,7 +47,7 @@ from reports.assembly import (
 )
 from reports.checklist import checklist_exemptions
 from reports.errors import DomainError, InvalidInput, NotAllowed
-from reports.frozen import latest_number_set
+from reports.frozen import compressed_copies, latest_number_set
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
 from reports.permissions import user_can_publish_report
 from reports.rendering import report_html, report_pdf
@@ -202,21 +210,61 @@ def report_sign_off(*, user, period, signatory_name: str, agency: Agency | None 
     return signoff
 
 
-def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
-    """Freeze a new version of the report; refuse with every reason while it is not ready."""
+def _already_published(period, fingerprint: str) -> PublishedReport | None:
+    """The version that froze this draft, or, failing that, the latest version if it holds exactly this draft."""
+    same = PublishedReport.objects.filter(period=period, draft_fingerprint=fingerprint).order_by("-number").first()
+    if same is not None:
+        return same
+    latest = PublishedReport.objects.filter(period=period).order_by("-number").first()
+    if latest is not None and draft_matches_version(period, latest):
+        return latest
+    return None
+
+
+def _already_published_reason(version: PublishedReport) -> str:
+    return (
+        f"This draft is already published as version {version.number}. To publish a correction, change and "
+        "approve the sections it corrects first."
+    )
+
+
+def report_publish(*, user, period, change_note: str = "", fingerprint: str | None = None) -> PublishedReport:
+    """Freeze a new version of the report; refuse with every reason while it is not ready.
+
+    `fingerprint` is the draft the publisher was shown (the publish form's hidden field): if the draft
+    has changed since, nothing is published. A draft already published, or identical to the latest
+    version, is refused too, so a repeated or parallel publish makes one version, never two.
+    """
     if not user_can_publish_report(user, period):
         raise NotAllowed("Only the business manager can publish the report.")
     note = change_note.strip()
     if len(note) > MAX_NOTE_CHARS:
         raise InvalidInput(f"Keep the change note under {MAX_NOTE_CHARS:,} characters.")
     with transaction.atomic():
-        # One publisher at a time per period, so version numbers cannot collide.
+        # One publisher at a time per period, so version numbers cannot collide and a draft is frozen once.
         ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+        current = draft_fingerprint(period)
+        already = _already_published(period, current)
+        if already is not None:
+            raise PublishRefused([_already_published_reason(already)])
+        if fingerprint is not None and fingerprint != current:
+            shown = PublishedReport.objects.filter(period=period, draft_fingerprint=fingerprint).first()
+            if shown is not None:
+                raise PublishRefused(
+                    [
+                        f"The draft you were shown is already published as version {shown.number}, and the draft "
+                        "has changed since. Check the report as it is now, then publish again."
+                    ]
+                )
+            raise PublishRefused(
+                [
+                    "The draft has changed since you opened this page, so nothing was published. Check the "
+                    "report as it is now, then publish again."
+                ]
+            )
         readiness = report_readiness(period=period)
-        number = (
-            PublishedReport.objects.filter(period=period).order_by("-number").values_list("number", flat=True).first()
-            or 0
-        ) + 1
+        latest = PublishedReport.objects.filter(period=period).order_by("-number").first()
+        number = (latest.number if latest else 0) + 1
         reasons = list(readiness.reasons)
         if number > 1 and not note:
             reasons.append("Say what changed since the last version in the change note.")
@@ -225,12 +273,16 @@ def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
         final = report_assemble(period=period, preview=False)
         version = PublishedReport(
             period=period, number=number, published_by=user, published_at=timezone.now(),
-            change_note=note or "First published version.", manifest=final.manifest(),
+            change_note=note or "First published version.", manifest=final.manifest(), draft_fingerprint=current,
         )  # fmt: skip
         html = report_html(final, version=version, pdf_url=version.pdf_path(), versions_url=version.versions_path())
         data = html.encode("utf-8")
         version.html_sha256 = hashlib.sha256(data).hexdigest()
-        version.html.save(f"v{number}.html", ContentFile(data), save=False)
+        if latest is not None and latest.html_sha256 == version.html_sha256:
+            raise PublishRefused([_already_published_reason(latest)])
+        version.html_data = data
+        version.html_br, version.html_gzip = compressed_copies(data)
+        version.html.save(f"v{number}.html", ContentFile(data), save=False)  # a copy; the row's bytes are served
         version.save()
         audit_write(
             period=period,
@@ -242,6 +294,14 @@ def report_publish(*, user, period, change_note: str = "") -> PublishedReport:
         transaction.on_commit(lambda: latest_number_set(version))
         transaction.on_commit(lambda: _queue_pdf(version.pk))
     return version
+
+
+def published_pdf_store(version: PublishedReport, data: bytes) -> None:
+    """Keep a made PDF on its version: the bytes in the row (what the public page serves), their sha256,
+    and a file copy. The caller saves the version."""
+    version.pdf_data = data
+    version.pdf_sha256 = hashlib.sha256(data).hexdigest()
+    version.pdf.save(f"v{version.number}.pdf", ContentFile(data), save=False)
 
 
 def _queue_pdf(version_id: int) -> None:
@@ -276,8 +336,8 @@ def published_report_pdf_make(*, version_id: int) -> PublishedReport:
     version = PublishedReport.objects.select_related("period__partnership").get(pk=version_id)
     if version.pdf_state in (PdfState.READY, PdfState.FAILED):
         return version
-    with version.html.open("rb") as handle:
-        html = handle.read()
+    # The frozen bytes live in the row (a database backup restores them without the media folder).
+    html = bytes(version.html_data)
     if hashlib.sha256(html).hexdigest() != version.html_sha256:
         raise DomainError(f"Version {version.number}'s HTML no longer matches its sha256; refusing to make its PDF.")
     now = timezone.now()
@@ -306,8 +366,7 @@ def published_report_pdf_make(*, version_id: int) -> PublishedReport:
         name = locked.pdf.field.generate_filename(locked, f"v{locked.number}.pdf")
         if locked.pdf.storage.exists(name):  # left by a run killed between writing and committing
             locked.pdf.storage.delete(name)
-        locked.pdf.save(f"v{locked.number}.pdf", ContentFile(pdf.data), save=False)
-        locked.pdf_sha256 = hashlib.sha256(pdf.data).hexdigest()
+        published_pdf_store(locked, pdf.data)
         locked.pdf_pages = pdf.pages
         locked.pdf_state, locked.pdf_progress, locked.pdf_step = PdfState.READY, 100, "Done"
         locked.save()

@@ -151,7 +151,7 @@ class MatrixPublished:
             version = PublishedReport(
                 period=period, number=1, published_by=get_user_model().objects.get(username="manager"),
                 published_at=timezone.now(), change_note="First published version.", manifest=[],
-                html_sha256=hashlib.sha256(data).hexdigest(),
+                html_sha256=hashlib.sha256(data).hexdigest(), html_data=data,
             )  # fmt: skip
             version.html.save("v1.html", ContentFile(data), save=False)
             version.save()
@@ -282,6 +282,8 @@ TABLE = {
     # public pages: published reports and the accessibility statement, for everyone
     "public:index": ({}, everyone(200)),
     "public:accessibility": ({}, everyone(200)),
+    # health check for the load balancer and the operator: no sign-in, says only ok or down
+    "healthz": ({}, everyone(200)),
     "public:partnership_reports": ({"partnership_slug": "{partnership}"}, everyone(200)),
     "public:report_latest": (REPORTS_PERIOD | {"_": MatrixPublished()}, everyone(200)),
     "public:report_version": (REPORTS_PERIOD | {"number": MatrixPublished()}, everyone(200)),

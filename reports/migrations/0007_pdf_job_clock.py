@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_education_signoff'),
+        ('reports', '0006_published_bytes'),
     ]
 
     operations = [

@@ -1,30 +1,41 @@
 """Public pages: published reports, readable without signing in.
 
-A version's HTML and PDF are served from the frozen files, never re-assembled (see
-reports.frozen, whose middleware usually answers for the HTML before these views run).
-PDF bytes are immutable, so they are kept in a small in-process cache keyed by their sha256.
+A version's HTML and PDF are served from the bytes frozen in its database row, never
+re-assembled (see reports.frozen, whose middleware usually answers for the HTML before these
+views run). PDF bytes are immutable, so they are kept in a small in-process cache keyed by
+their sha256.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
-from django.core.files.storage import default_storage
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from partnership.models import Partnership, ReportingPeriod
-from reports.frozen import document_response
+from reports.frozen import IMMUTABLE, document_headers, document_response, etag_matches
 from reports.models import PdfState, PublishedReport
 
+MAX_CACHED_PDFS = 16
+_pdfs: dict[int, tuple[str, bytes]] = {}
+_pdfs_lock = threading.Lock()
 
-@lru_cache(maxsize=32)
-def _frozen_bytes(name: str, sha256: str) -> bytes:
-    """The file's bytes; the sha256 in the key means a cached copy is always the right one."""
-    with default_storage.open(name, "rb") as handle:
-        return handle.read()
+
+def _pdf_bytes(version_id: int, sha256: str) -> bytes:
+    """A ready PDF's bytes from its row, read once per process (the sha256 proves a kept copy is the right one)."""
+    kept = _pdfs.get(version_id)
+    if kept is not None and kept[0] == sha256:
+        return kept[1]
+    data = bytes(PublishedReport.objects.filter(pk=version_id).values_list("pdf_data", flat=True).first() or b"")
+    if data:
+        with _pdfs_lock:
+            if len(_pdfs) >= MAX_CACHED_PDFS:
+                _pdfs.pop(next(iter(_pdfs)))
+            _pdfs[version_id] = (sha256, data)
+    return data
 
 
 def _version(partnership_slug: str, period_slug: str, number: int) -> PublishedReport:
@@ -33,6 +44,7 @@ def _version(partnership_slug: str, period_slug: str, number: int) -> PublishedR
             period__partnership__slug=partnership_slug, period__slug=period_slug, number=number
         )
         .select_related("period__partnership")
+        .defer("html_data", "html_br", "html_gzip", "pdf_data")
         .first()
     )
     if version is None:
@@ -64,13 +76,21 @@ def report_pdf(request, partnership_slug, period_slug, number):
     if version.pdf_state != PdfState.READY:
         context = {"version": version, "partnership": version.period.partnership}
         return render(request, "reports/public/pdf_pending.html", context, status=404)
-    data = _frozen_bytes(version.pdf.name, version.pdf_sha256)
-    response = HttpResponse(data, content_type="application/pdf")
-    filename = f"{version.period.partnership.slug}-annual-report-{version.period.slug}-v{version.number}.pdf"
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    response["ETag"] = f'"{version.pdf_sha256}"'
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
-    return response
+    data = _pdf_bytes(version.pk, version.pdf_sha256)
+    if not data:
+        context = {"version": version, "partnership": version.period.partnership, "missing": True}
+        response = render(request, "reports/public/pdf_pending.html", context, status=404)
+        response["Cache-Control"] = "no-store"  # a restore may bring the bytes back
+        return response
+    etag = f'"{version.pdf_sha256}"'
+    if etag_matches(request.headers.get("If-None-Match", ""), etag):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(data, content_type="application/pdf")
+        filename = f"{version.period.partnership.slug}-annual-report-{version.period.slug}-v{version.number}.pdf"
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = etag
+    return document_headers(response, IMMUTABLE)
 
 
 @require_GET

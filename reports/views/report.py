@@ -55,6 +55,8 @@ class PublishForm(PortalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Required for a correction: say what changed since the last version.",
     )
+    # The draft this page showed (reports.publishing.draft_fingerprint): publishing refuses if it has changed.
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
 def _report_context(request, period, sign_off_form=None, publish_form=None, refused=None) -> dict:
@@ -64,6 +66,13 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         version.period = period  # their links need the period and partnership: no query per version
     statutory_agency = statutory_agency_for(request.user, period)
     latest = versions[0] if versions else None
+    if publish_form is None:
+        publish_form = PublishForm(initial={"fingerprint": readiness.fingerprint})
+    elif publish_form.is_bound:
+        # Shown again after a refusal: the page now shows the current draft, so the form carries its fingerprint.
+        data = publish_form.data.copy()
+        data["fingerprint"] = readiness.fingerprint
+        publish_form.data = data
     return {
         "latest": latest,
         "latest_is_current": latest is not None and draft_matches_version(period, latest),
@@ -74,7 +83,7 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         "can_publish": user_can_publish_report(request.user, period),
         "statutory_agency": statutory_agency,
         "sign_off_form": sign_off_form or SignOffForm(),
-        "publish_form": publish_form or PublishForm(),
+        "publish_form": publish_form,
         "exemption_form": ExemptionForm(),
         "refused": refused or [],
     }
@@ -129,7 +138,10 @@ def report_publish_view(request, partnership_slug, period_slug):
     form = PublishForm(request.POST)
     if form.is_valid():
         try:
-            version = report_publish(user=request.user, period=period, change_note=form.cleaned_data["change_note"])
+            version = report_publish(
+                user=request.user, period=period, change_note=form.cleaned_data["change_note"],
+                fingerprint=form.cleaned_data["fingerprint"] or None,
+            )  # fmt: skip
         except PublishRefused as error:
             return render(
                 request, "reports/report_status.html",
