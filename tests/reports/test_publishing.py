@@ -368,6 +368,7 @@ def test_report_page_queries_do_not_grow_with_versions(ready, client_as):
     client = client_as("business_manager")
     page = reverse("reports:report", args=["tsp", "2019-20"])
     listing = reverse("public:partnership_reports", args=["tsp"])
+    client.get(page)  # a session's first request also notes its start and checks the second factor, once
     counts = []
     for number in (1, 2, 3, 4):
         report_publish(user=manager, period=ready.period, change_note=f"Correction {number}.")
