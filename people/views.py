@@ -28,7 +28,7 @@ from people.invitations import (
     invitation_revoke,
 )
 from people.memberships import account_deactivate, lead_hand_over, membership_remove, user_can_change_membership
-from people.mfa import mfa_required_for, mfa_waived
+from people.mfa import mfa_enrolled, mfa_required_for, mfa_waived
 from people.models import PRIVILEGED_ROLES, Invitation, Membership, Role
 from people.permissions import user_can_invite_to_agency, user_can_manage_people
 from people.selectors import agency_members, open_invitations, people_of
@@ -290,5 +290,7 @@ def _after_accept(user, invitation) -> str:
 def mfa_prompt(request, partnership_slug):
     """After accepting a privileged role: why and how to set up two-factor sign-in."""
     partnership = partnership_for(request.user, partnership_slug)
-    context = {"partnership": partnership, "required": mfa_required_for(request.user) and not mfa_waived()}
+    enrolled = mfa_enrolled(request.user)
+    required = mfa_required_for(request.user) and not mfa_waived() and not enrolled
+    context = {"partnership": partnership, "required": required, "enrolled": enrolled}
     return render(request, "people/mfa_prompt.html", context)
