@@ -140,6 +140,9 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code typed just as the app shows the next one still works (one 30-second step either way);
+# each code works once (allauth remembers used codes in the cache).
+MFA_TOTP_TOLERANCE = 1
 # Publishing, role changes and exports ask for the password or a code again when the last
 # one was given longer ago than this (allauth's default, seconds).
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("PORTAL_REAUTHENTICATION_SECONDS", 300)

@@ -256,7 +256,7 @@ def accept_invitation(browser, base, traffic, *, email, first, last, role, privi
         heading_is(page, "Set up two-factor sign-in")
     if role in ("business manager", "scrutineer"):
         # Their role requires it (people/mfa.py): they set up an authenticator app before anything else.
-        link(page, "Set up an authenticator app")
+        press(page, "Set up an authenticator app")  # a link styled and named as a button
         secret = page.locator("#authenticator_secret").input_value()
         page.locator("input[name=code]").fill(totp_code(secret))
         press(page, "Activate")
