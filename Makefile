@@ -26,7 +26,7 @@ demo: $(VENV)/.installed var/demo-password
 	@echo "Sign in as 'manager' (business manager), 'scrutineer', 'contributor', or lead-<agency>, e.g. 'lead-dudley-mbc'."
 	@echo "Password: $${DEMO_PASSWORD:-$$(cat var/demo-password)}"
 	@echo ""
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	PORTAL_MFA_WAIVED="$${PORTAL_MFA_WAIVED:-1}" $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Serve without reloading the demo.
 run: $(VENV)/.installed

@@ -66,8 +66,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Sign-in rules (people/middleware.py): idle and absolute session limits, once the user is
+    # known and a message can say why they were signed out.
+    "people.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After allauth's: privileged users without a second factor may only set one up; a cache
+    # outage during sign-in answers a clear 503 page instead of a 500.
+    "people.middleware.MfaRequiredMiddleware",
+    "people.middleware.SignInCacheOutageMiddleware",
     "partnership.middleware.AuditContextMiddleware",
     # Innermost, so it sees the view's own Cache-Control: no-store for signed-in users and downloads.
     "lib.middleware.NoStoreMiddleware",
@@ -87,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "partnership.context_processors.portal",
+                "people.context_processors.sign_in",
             ],
         },
     },
@@ -132,19 +140,54 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# Accounts: sign-in by username or email; nobody signs themselves up, the business
-# manager or an administrator creates accounts. Failed logins are rate limited per IP
-# and per account (django-allauth keeps the counters in the cache).
+# Accounts and sign-in (the rules themselves live in people/: adapters.py, middleware.py,
+# mfa.py). Sign-in by username or email; nobody signs themselves up, the business manager
+# or an administrator creates accounts.
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
+MFA_ADAPTER = "people.adapters.MFAAdapter"
 ACCOUNT_FORMS = {"login": "people.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Rate limits (allauth keeps the counters in the cache). Per address the limits are high,
+# so that everyone behind one proxy or NAT is not locked out by a few mistakes; per account
+# ("key": the account a username or email names) five failures lock it for five minutes,
+# and a password reset from an emailed link clears that lock (people/adapters.py).
+ACCOUNT_RATE_LIMITS = {"login": "120/m/ip", "login_failed": "60/m/ip,5/5m/key"}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code typed just as the app shows the next one still works (one 30-second step either way);
+# each code works once (allauth remembers used codes in the cache).
+MFA_TOTP_TOLERANCE = 1
+# Publishing, role changes and exports ask for the password or a code again when the last
+# one was given longer ago than this (allauth's default, seconds).
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("PORTAL_REAUTHENTICATION_SECONDS", 300)
+# How many reverse proxies in front of the portal append to X-Forwarded-For: 0 trusts no
+# header and uses the connecting address. Rate limits and the audit trail use this rule
+# (lib/http.py client_ip).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0)
+# Roles that must sign in with a second factor; "staff" means is_staff or superuser. A
+# partnership may also require it of every role (Partnership.require_mfa_for_all).
+PORTAL_MFA_ROLE_CHOICES = ("business_manager", "scrutineer", "agency_lead", "contributor", "staff")
+PORTAL_MFA_REQUIRED_ROLES = env_list("PORTAL_MFA_REQUIRED_ROLES", ["business_manager", "scrutineer", "staff"])
+if unknown := set(PORTAL_MFA_REQUIRED_ROLES) - set(PORTAL_MFA_ROLE_CHOICES):
+    raise ImproperlyConfigured(
+        f"PORTAL_MFA_REQUIRED_ROLES has unknown roles {sorted(unknown)}; use some of {list(PORTAL_MFA_ROLE_CHOICES)}."
+    )
+# The embedded demo may waive two-factor sign-in (a banner says so on every page); never
+# with DEBUG off.
+PORTAL_MFA_WAIVED = env_bool("PORTAL_MFA_WAIVED", False)
+if PORTAL_MFA_WAIVED and not DEBUG:
+    raise ImproperlyConfigured("PORTAL_MFA_WAIVED is for the embedded demo only: unset it when DJANGO_DEBUG is off.")
+# Sessions end after this long without a request, and this long after signing in, whether
+# or not "keep me signed in" was ticked (which only keeps the cookie past closing the browser).
+PORTAL_SESSION_IDLE_MINUTES = env_int("PORTAL_SESSION_IDLE_MINUTES", 30)
+PORTAL_SESSION_MAX_HOURS = env_int("PORTAL_SESSION_MAX_HOURS", 12)
+if PORTAL_SESSION_IDLE_MINUTES < 1 or PORTAL_SESSION_MAX_HOURS < 1:
+    raise ImproperlyConfigured("PORTAL_SESSION_IDLE_MINUTES and PORTAL_SESSION_MAX_HOURS must be at least 1.")
+SESSION_COOKIE_AGE = PORTAL_SESSION_MAX_HOURS * 3600
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

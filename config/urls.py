@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -6,6 +7,9 @@ from reports.views.home import home
 
 admin.site.site_header = "Safeguarding partnership portal: administration"
 admin.site.site_title = "Portal administration"
+# The admin signs in through allauth's sign-in page (its rate limits, its second factor): its own
+# password-only form is never shown, and a non-staff user signed in gets 403.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,3 +1,4 @@
+from lib.http import client_ip
 from partnership.audit import audit_request_ip
 
 
@@ -8,5 +9,5 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        with audit_request_ip(request.META.get("REMOTE_ADDR") or None):
+        with audit_request_ip(client_ip(request)):
             return self.get_response(request)

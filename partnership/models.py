@@ -25,6 +25,14 @@ class Partnership(TimeStampedModel):
         blank=True,
         help_text="A few paragraphs about the partnership and its arrangements, in Markdown.",
     )
+    # Two-factor sign-in is required of the roles in PORTAL_MFA_REQUIRED_ROLES everywhere; this
+    # requires it of everyone who holds any role in this partnership (people/mfa.py reads it).
+    require_mfa_for_all = models.BooleanField(
+        default=False,
+        verbose_name="require two-factor sign-in for every role",
+        help_text="Everyone with a role in the partnership must set up two-factor sign-in, not only the "
+        "business manager, the scrutineer and administrators.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -32,7 +32,7 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Words the portal's own addresses use beside a period's or subgroup's address (/periods/new/).
 RESERVED_SLUGS = frozenset({"new"})
 
-SETTINGS_FIELDS = ("name", "short_name", "area", "about", "logo")
+SETTINGS_FIELDS = ("name", "short_name", "area", "about", "logo", "require_mfa_for_all")
 PERIOD_FIELDS = ("label", "slug", "start", "end", "submission_deadline", "arrangements_began", "notes", "is_catch_up")
 PRIORITY_FIELDS = ("title", "description", "position")
 SUBGROUP_FIELDS = ("name", "slug", "purpose", "chair", "oversees")
@@ -178,8 +178,10 @@ def partnership_settings_change(
     about: str,
     logo: LogoFile | None = None,
     logo_remove: bool = False,
+    require_mfa_for_all: bool | None = None,
 ) -> SettingsChange:
-    """Change the partnership's name, short name, area, about text and logo (SVG sanitised, or PNG)."""
+    """Change the partnership's name, short name, area, about text and logo (SVG sanitised, or PNG), and
+    whether every role must sign in with a second factor (None leaves that as it is)."""
     _manager_only(user, partnership, "change the partnership's settings")
     errors: list[str] = []
     with transaction.atomic():
@@ -193,6 +195,8 @@ def partnership_settings_change(
         before = _values(locked, SETTINGS_FIELDS)
         for name_, value in values.items():
             setattr(locked, name_, value)
+        if require_mfa_for_all is not None:
+            locked.require_mfa_for_all = bool(require_mfa_for_all)
         if prepared is not None:
             extension, content, _ = prepared
             locked.logo.save(f"{locked.slug}.{extension}", ContentFile(content), save=False)

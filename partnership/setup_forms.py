@@ -50,6 +50,13 @@ class PartnershipSettingsForm(PortalFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".svg,.png,image/svg+xml,image/png"}),
     )
     logo_remove = forms.BooleanField(required=False, label="Remove the logo")
+    require_mfa_for_all = forms.BooleanField(
+        required=False,
+        label="Require two-factor sign-in for every role",
+        help_text="Business managers, scrutineers and administrators always sign in with a code from an "
+        "authenticator app. Tick this to ask the same of agency leads and contributors: each is asked to set "
+        "it up the next time they open a page.",
+    )
 
     def __init__(self, *args, has_logo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,6 +83,7 @@ class PartnershipSettingsForm(PortalFormMixin, forms.Form):
             "about": data["about"],
             "logo": LogoFile(name=upload.name, content=upload.read()) if upload else None,
             "logo_remove": bool(data.get("logo_remove")),
+            "require_mfa_for_all": bool(data.get("require_mfa_for_all")),
         }
 
 

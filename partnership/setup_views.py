@@ -64,7 +64,9 @@ def _saved(request, text: str, to: str, *args):
 @login_required
 def settings_edit(request, partnership_slug):
     partnership = _managed(request, partnership_slug)
-    initial = {name: getattr(partnership, name) for name in ("name", "short_name", "area", "about")}
+    initial = {
+        name: getattr(partnership, name) for name in ("name", "short_name", "area", "about", "require_mfa_for_all")
+    }
     form = PartnershipSettingsForm(
         request.POST or None, request.FILES or None, initial=initial, has_logo=bool(partnership.logo)
     )

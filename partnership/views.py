@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lib.reauth import recent_sign_in_required
 from lib.spreadsheets import neutralise_formula
 from partnership.access import partnership_for, require
 from partnership.audit import audit_actor_describe, audit_describe, audit_export_record
@@ -84,6 +85,7 @@ class _Echo:
 
 
 @login_required
+@recent_sign_in_required
 @require_GET
 @never_cache
 def audit_export(request, partnership_slug):

@@ -3,6 +3,7 @@
 AUDIT_CODES = {
     "people.signin.succeeded": "signed in",
     "people.signin.failed": "failed to sign in as {login}",
+    "people.signin.throttled": "was refused sign-in as {login}: too many failed attempts",
     "people.signout": "signed out",
     "people.password.reset": "reset their password from an emailed link",
     "people.password.changed": "changed their password",

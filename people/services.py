@@ -26,18 +26,26 @@ def account_event_record(*, user, code: str, data: dict | None = None) -> None:
             )
 
 
-def login_failure_record(*, login: str) -> None:
-    """A failed sign-in, in the log of the partnerships of the account it named (if one exists)."""
+def account_named(login: str):
+    """The account a sign-in's username or email names, or None."""
     login = (login or "")[:MAX_LOGIN_CHARS]
-    User = get_user_model()
-    named = User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login)) if login else User.objects.none()
+    if not login:
+        return None
+    named = get_user_model().objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
     # A login that is one account's username names that account, even if another uses it as an email.
-    user = named.filter(username__iexact=login).first() or named.first()
+    return named.filter(username__iexact=login).first() or named.first()
+
+
+def login_failure_record(*, login: str, throttled: bool = False) -> None:
+    """A failed sign-in (or one refused unchecked, throttled, after too many failures), in the log of the
+    partnerships of the account it named (if one exists)."""
+    login = (login or "")[:MAX_LOGIN_CHARS]
+    user = account_named(login)
     with transaction.atomic():
         partnership_ids = (_partnership_ids(user) if user else []) or [None]
         for partnership_id in partnership_ids:
             audit_record(
-                code="people.signin.failed",
+                code="people.signin.throttled" if throttled else "people.signin.failed",
                 partnership=partnership_id,
                 target=user,
                 target_label=_name(user) if user else "",

@@ -7,6 +7,7 @@ from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import signals as auth_signals
 from django.dispatch import receiver
 
+from people.middleware import MFA_CHECKED
 from people.services import account_event_record, login_failure_record
 
 
@@ -44,6 +45,8 @@ def _mfa_added(sender, request, user, authenticator, **kwargs):
 
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="people.mfa.removed")
 def _mfa_removed(sender, request, user, authenticator, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_CHECKED, None)  # the next request checks again for an authenticator
     account_event_record(user=user, code="people.mfa.removed", data={"kind": authenticator.get_type_display()})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencies.access import agency_for
 from agencies.permissions import user_can_view_agency_people
 from lib.errors import DomainError
+from lib.reauth import recent_sign_in_required
 from lib.views import domain_error_show, post_only
 from partnership.access import partnership_for, require
 from people.forms import AcceptForm, HandOverForm, InviteForm
@@ -26,6 +28,7 @@ from people.invitations import (
     invitation_revoke,
 )
 from people.memberships import account_deactivate, lead_hand_over, membership_remove, user_can_change_membership
+from people.mfa import mfa_enrolled, mfa_required_for, mfa_waived
 from people.models import PRIVILEGED_ROLES, Invitation, Membership, Role
 from people.permissions import user_can_invite_to_agency, user_can_manage_people
 from people.selectors import agency_members, open_invitations, people_of
@@ -76,6 +79,7 @@ def _invite_page(request, partnership, *, agency=None, back):
 
 
 @login_required
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def invite(request, partnership_slug):
     partnership = partnership_for(request.user, partnership_slug)
@@ -84,6 +88,7 @@ def invite(request, partnership_slug):
 
 
 @login_required
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def agency_invite(request, partnership_slug, agency_slug):
     agency = agency_for(request.user, partnership_slug, agency_slug)
@@ -172,6 +177,7 @@ def _membership_for(request, partnership_slug, membership_id):
 
 
 @login_required
+@recent_sign_in_required
 def membership_remove_view(request, partnership_slug, membership_id):
     partnership, membership = _membership_for(request, partnership_slug, membership_id)
     require(user_can_change_membership(request.user, membership))
@@ -188,6 +194,7 @@ def membership_remove_view(request, partnership_slug, membership_id):
 
 
 @login_required
+@recent_sign_in_required
 @require_http_methods(["GET", "POST"])
 def lead_hand_over_view(request, partnership_slug, membership_id):
     partnership, membership = _membership_for(request, partnership_slug, membership_id)
@@ -213,6 +220,7 @@ def lead_hand_over_view(request, partnership_slug, membership_id):
 
 
 @login_required
+@recent_sign_in_required
 def account_deactivate_view(request, partnership_slug, user_id):
     partnership = partnership_for(request.user, partnership_slug)
     require(user_can_manage_people(request.user, partnership))
@@ -254,6 +262,9 @@ def accept(request, token):
         else:
             if not request.user.is_authenticated:
                 login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                # They proved who they are with the emailed link and the password just chosen, as a
+                # sign-in would: setting up two-factor sign-in next does not ask for it again.
+                record_authentication(request, user, method="password", reauthenticated=True)
             return redirect(_after_accept(user, invitation))
     context = {
         "invitation": invitation,
@@ -279,4 +290,7 @@ def _after_accept(user, invitation) -> str:
 def mfa_prompt(request, partnership_slug):
     """After accepting a privileged role: why and how to set up two-factor sign-in."""
     partnership = partnership_for(request.user, partnership_slug)
-    return render(request, "people/mfa_prompt.html", {"partnership": partnership})
+    enrolled = mfa_enrolled(request.user)
+    required = mfa_required_for(request.user) and not mfa_waived() and not enrolled
+    context = {"partnership": partnership, "required": required, "enrolled": enrolled}
+    return render(request, "people/mfa_prompt.html", context)

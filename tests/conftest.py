@@ -13,7 +13,16 @@ import pytest
 from django.test import Client
 
 from agencies.models import AgencyKind, StatutoryRole
-from tests.factories import AgencyFactory, PartnershipFactory, PeriodFactory, Role, UserFactory, grant
+from tests.factories import (
+    AgencyFactory,
+    PartnershipFactory,
+    PeriodFactory,
+    Role,
+    UserFactory,
+    grant,
+    sign_in_freshly,
+    totp_enrol,
+)
 
 
 @dataclass
@@ -67,6 +76,10 @@ def world(db) -> World:
     grant(users["contributor"], partnership, Role.CONTRIBUTOR, agency_a)
     grant(users["business_manager"], partnership, Role.BUSINESS_MANAGER)
     grant(users["scrutineer"], partnership, Role.SCRUTINEER)
+    # Their roles require two-factor sign-in (people/mfa.py): they have set it up. Tests of the
+    # requirement itself make users without an authenticator.
+    for role in ("business_manager", "scrutineer"):
+        totp_enrol(users[role])
     return World(
         partnership=partnership, period=period, agency_a=agency_a, agency_b=agency_b, agency_c=agency_c, users=users
     )
@@ -74,12 +87,13 @@ def world(db) -> World:
 
 @pytest.fixture
 def client_as(world):
-    """client_as('lead_a') gives a Client signed in as that stock user ('anonymous' signs nobody in)."""
+    """client_as('lead_a') gives a Client signed in as that stock user ('anonymous' signs nobody in), as a
+    sign-in moments ago would leave it (so publishing, role changes and exports need no re-authentication)."""
 
     def make(role: str) -> Client:
         client = Client()
         if role != "anonymous":
-            client.force_login(world.users[role])
+            sign_in_freshly(client, world.users[role])
         return client
 
     return make

@@ -36,7 +36,7 @@ MEMBERS_ONLY = expect(302, 200, 200, 200, 200, 200, 404)
 OVERSEERS_ONLY = expect(302, 403, 403, 403, 200, 200, 404)
 SIGNED_IN = expect(302, 200, 200, 200, 200, 200, 200)
 SIGNED_OUT_ONLY = expect(200, 302, 302, 302, 302, 302, 302)
-NO_SECOND_FACTOR_YET = expect(302, 404, 404, 404, 404, 404, 404)  # stock users have not set up TOTP
+NO_SECOND_FACTOR_YET = expect(302, 404, 404, 404, 404, 404, 404)  # no recovery codes made yet
 
 
 class MatrixSection:
@@ -405,10 +405,11 @@ TABLE = {
     "account_confirm_login_code": ({}, everyone(302)),  # only after a code was requested
     # django-allauth: two-factor authentication
     "mfa_index": ({}, SIGNED_IN),
-    "mfa_reauthenticate": ({}, everyone(302)),  # signed-in users without a second factor go back
+    # signed-in users without a second factor go back; the manager and scrutineer have one
+    "mfa_reauthenticate": ({}, expect(302, 302, 302, 302, 200, 200, 302)),
     "mfa_authenticate": ({}, everyone(302)),  # only mid-login
     "mfa_activate_totp": ({}, everyone(302)),  # asks a signed-in user to re-enter their password first
-    "mfa_deactivate_totp": ({}, NO_SECOND_FACTOR_YET),
+    "mfa_deactivate_totp": ({}, expect(302, 404, 404, 404, 302, 302, 404)),  # with TOTP: re-enter a code first
     "mfa_view_recovery_codes": ({}, NO_SECOND_FACTOR_YET),
     "mfa_generate_recovery_codes": ({}, everyone(302)),  # re-enter password first, or sign in
     "mfa_download_recovery_codes": ({}, NO_SECOND_FACTOR_YET),
@@ -417,7 +418,8 @@ TABLE = {
 SAMPLE_ADMIN_KWARGS = {"object_id": "1", "id": "1", "app_label": "agencies", "content_type_id": "1", "url": "nothing/"}
 ADMIN_EXPECTED = expect(302, 302, 302, 302, 302, 302, 302)
 ADMIN_EXCEPTIONS = {
-    "admin:login": expect(200, 200, 200, 200, 200, 200, 200),
+    # Through allauth's sign-in page (people: secure_admin_login); signed in without staff: 403.
+    "admin:login": expect(302, 403, 403, 403, 403, 403, 403),
     "admin:logout": everyone(302),
 }
 

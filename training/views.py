@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import agency_for
 from lib.errors import DomainError
+from lib.reauth import recent_sign_in_required
 from lib.views import domain_error_show
 from partnership.access import period_for, require
 from training.forms import AttendanceFormSet, CourseForm, ImportUploadForm, SessionForm
@@ -206,6 +207,7 @@ def import_job(request, partnership_slug, period_slug, job_id):
 
 
 @login_required
+@recent_sign_in_required
 @require_GET
 def booking_export(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from lib.errors import DomainError
 from lib.forms import PortalFormMixin
+from lib.reauth import recent_sign_in_required
 from lib.views import domain_error_show
 from partnership.access import period_for, require
 from reports import services
@@ -130,6 +131,7 @@ def report_sign_off_view(request, partnership_slug, period_slug):
 
 
 @login_required
+@recent_sign_in_required
 def report_publish_view(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_publish_report(request.user, period))

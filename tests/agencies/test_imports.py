@@ -13,7 +13,7 @@ from django.test import Client
 from agencies.models import Agency, FundingContribution
 from agencies.resources import AgencyResource
 from lib.spreadsheets import neutralise_formula
-from tests.factories import AgencyFactory, UserFactory
+from tests.factories import AgencyFactory, UserFactory, totp_enrol
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ CSV_FORMAT = "0"  # the first format offered by the admin: csv
 def staff_client(*codenames) -> Client:
     user = UserFactory(username="administrator", is_staff=True)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    totp_enrol(user)  # staff must have a second factor (people/mfa.py)
     client = Client()
     client.force_login(user)
     return client

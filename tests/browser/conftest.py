@@ -50,10 +50,22 @@ def page(browser):
 
 
 def sign_in(page, live_server_url: str, username: str, password: str) -> None:
+    """Through the sign-in form; an account with an authenticator (the stock business manager and
+    scrutineer) then gives the code its authenticator app would show."""
+    from django.contrib.auth import get_user_model
+
+    from people.mfa import mfa_enrolled
+    from tests.factories import totp_code, totp_secret_of
+
     page.goto(f"{live_server_url}/accounts/login/")
     page.get_by_label("Username or email").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    user = get_user_model().objects.get(username=username)
+    if mfa_enrolled(user):
+        page.wait_for_url(f"{live_server_url}/accounts/2fa/authenticate/")
+        page.locator("input[name=code]").fill(totp_code(totp_secret_of(user)))
+        page.locator("button[type=submit]").first.click()
     page.wait_for_url(f"{live_server_url}/")
 
 

@@ -3,7 +3,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.test import Client
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign_in_with_code
 
 pytestmark = pytest.mark.django_db
 
@@ -17,9 +17,9 @@ def clear_rate_limits():
 
 def test_sign_in_with_username_then_home_shows_roles(world):
     client = Client()
-    response = client.post("/accounts/login/", {"login": "manager", "password": PASSWORD}, follow=True)
-    assert response.redirect_chain[-1][0] == "/"
-    assert "Business manager" in response.content.decode()
+    response = sign_in_with_code(client, "manager", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert "Business manager" in client.get("/").content.decode()
 
 
 def test_failed_sign_ins_are_rate_limited(world):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from agencies.models import FundingContribution
 from partnership.audit import audit_describe
 from partnership.models import AuditEntry, Priority, Subgroup
-from tests.factories import FundingFactory, UserFactory
+from tests.factories import FundingFactory, sign_in_freshly, staff_user
 from training.models import Course
 
 pytestmark = pytest.mark.django_db
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def operator(world):
-    user = UserFactory(username="operator", is_staff=True, is_superuser=True)
+    user = staff_user()  # with a second factor, as the admin's operators must have
     client = Client()
-    client.force_login(user)
+    sign_in_freshly(client, user)
     return user, client
 
 

@@ -21,6 +21,8 @@ from reports.publishing import report_publish
 from tests.reports.test_publishing import ready_outline, sign_all
 
 pytestmark = pytest.mark.django_db
+
+
 def _free_port() -> int:
     # CI runs the SQLite and PostgreSQL suites side by side: each picks a port nobody holds.
     with socket.socket() as probe:

@@ -6,6 +6,7 @@ from django.urls import reverse
 from reports import services
 from reports.errors import InvalidInput
 from reports.models import Challenge, Section, SectionSpec, SectionState
+from tests.factories import sign_in_freshly
 from tests.reports.conftest import put_in_state
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_lead_of_a_non_statutory_agency_cannot_preview_sign_off_or_publish(world
     school = world.agency_c  # the stock non-statutory agency
     assert school.statutory_role == ""
     lead = world.users["lead_c"]
-    client.force_login(lead)
+    sign_in_freshly(client, lead)  # just signed in: publishing asks no re-authentication, only refuses
     for name in ("report", "report_preview"):
         assert client.get(url(name)).status_code == 403, name
     for name in ("report_sign_off", "report_publish"):

@@ -124,9 +124,10 @@ def test_actions_export_has_review_and_partnership_columns(world):
 def test_admin_import_needs_the_import_permission(db, client, model):
     from django.contrib.auth.models import Permission
 
-    from tests.factories import UserFactory
+    from tests.factories import UserFactory, totp_enrol
 
     staff = UserFactory(username="staff", is_staff=True)
+    totp_enrol(staff)  # staff must have a second factor (people/mfa.py)
     staff.user_permissions.add(Permission.objects.get(codename=f"view_{model}"))
     client.force_login(staff)
     address = f"/admin/reviews/{model}/import/"

@@ -161,6 +161,7 @@ def test_pages_take_the_same_queries_at_two_data_sizes(programme, client_as, dja
         url(programme, "training:attendance", reference="ev-1"),
         url(programme, "training:feedback", course_slug="neglect"),
     ]
+    client.get(pages[0])  # a session's first request also notes its start and checks the second factor, once
     counts = []
     for _ in range(2):
         from django.db import connection
