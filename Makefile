@@ -46,8 +46,13 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## Every bench/*.py with a main (not the helpers common.py, tenyears.py, load.py); QUICK=1 passes --quick.
+BENCH_HELPERS := bench/common.py bench/tenyears.py bench/load.py
 bench: $(VENV)/.installed
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out $(BENCH_HELPERS),$(sort $(wildcard bench/*.py))); do \
+	  grep -q '^if __name__ == "__main__":' $$script || continue; \
+	  echo "== $$script"; $(PY) $$script $(if $(QUICK),--quick) || exit 1; \
+	done
 
 ## Mutation testing of the rule modules ([tool.mutmut] in pyproject.toml; slow, not run by CI).
 ## A fresh run each time; MUTANTS='reports.publishing*' re-tests only those, keeping the rest.
