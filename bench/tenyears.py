@@ -2,8 +2,8 @@
 
 `build()` makes the partnership "tenyears": ten reporting periods (2015/16 to 2024/25), 40
 agencies, 1,000 sections (100 a period, each with a revision, most approved), 60 courses run
-in 1,000 sessions with 20,000 bookings and their feedback, 100 practice reviews with 300
-recommendations and 900 actions, 100 risks, 30 learning briefings, 200 people and 30,000
+in 1,000 sessions with 20,000 bookings and their feedback, 100 practice reviews (5 open) with
+300 recommendations and 900 actions, 100 risks, 30 learning briefings, 200 people and 30,000
 audit entries. The latest period is the current one, as the home page sees it.
 
 Rows are written with bulk_create and no services, so nothing is audited or mailed and the
@@ -26,6 +26,7 @@ COURSES = 60
 SESSIONS_PER_PERIOD = 100
 BOOKINGS = 20_000
 REVIEWS_PER_PERIOD = 10
+OPEN_REVIEWS = 5  # reviews close as they finish: at any time a handful are open, as in the demo (5)
 RISKS = 100
 BRIEFINGS = 30
 PEOPLE = 200
@@ -256,7 +257,7 @@ def _reviews(partnership, periods, agencies, rng):
                     title=f"Child {index}{n}",
                     kind=ReviewKind.LCSPR if n % 2 else ReviewKind.RAPID_REVIEW,
                     became_aware_on=period.start + datetime.timedelta(days=30 * n),
-                    status=ReviewStatus.SCOPING if current else ReviewStatus.CLOSED,
+                    status=ReviewStatus.SCOPING if current and n < OPEN_REVIEWS else ReviewStatus.CLOSED,
                 )
             )  # fmt: skip
     PracticeReview.objects.bulk_create(reviews)

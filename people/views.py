@@ -31,7 +31,8 @@ from people.models import PRIVILEGED_ROLES, Invitation, Membership, Role
 from people.permissions import user_can_invite_to_agency, user_can_manage_people
 from people.selectors import agency_members, open_invitations, people_of
 
-PEOPLE_PER_PAGE = 50
+# Each person's row carries forms for every role they hold: 25 a page keeps a page's work near the demo's.
+PEOPLE_PER_PAGE = 25
 
 
 @login_required

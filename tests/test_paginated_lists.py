@@ -127,7 +127,7 @@ CASES = {
     "risk register": Case(_partnership_url("reviews:risks"), "business_manager", _risks, 50),
     "learning briefings": Case(_partnership_url("reviews:briefings"), "business_manager", _briefings, 20),
     "sections dashboard": Case(_period_url("reports:dashboard"), "business_manager", _sections, 50),
-    "people": Case(_partnership_url("people:list"), "business_manager", _people, 50),
+    "people": Case(_partnership_url("people:list"), "business_manager", _people, 25),
     # Filtered to the code written here, leaving out the sign-ins of the test clients.
     "audit log": Case(
         _partnership_url("partnership:audit"),
