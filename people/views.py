@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencies.access import agency_for
 from agencies.permissions import user_can_view_agency_people
 from lib.errors import DomainError
-from lib.pagination import paginate
+from lib.pagination import page_nav
 from lib.views import domain_error_show, post_only
 from partnership.access import partnership_for, require
 from people.forms import AcceptForm, HandOverForm, InviteForm
@@ -42,7 +42,8 @@ def people_list(request, partnership_slug):
     """Who holds which role, when they last signed in, and the invitations still open."""
     partnership = partnership_for(request.user, partnership_slug)
     require(user_can_manage_people(request.user, partnership))
-    people = paginate(request, people_of(partnership=partnership), what="the people", per_page=PEOPLE_PER_PAGE)
+    people = people_of(partnership=partnership, page=request.GET.get("page"), per_page=PEOPLE_PER_PAGE)
+    people.nav = page_nav(request, people, what="the people")
     for person in people:
         for membership in person.memberships:
             membership.can_change = user_can_change_membership(request.user, membership)
