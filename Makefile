@@ -46,8 +46,13 @@ format: $(VENV)/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+## Every bench/*.py with a main (not the helpers common.py, tenyears.py, load.py); QUICK=1 passes --quick.
+BENCH_HELPERS := bench/common.py bench/tenyears.py bench/load.py bench/locustfile.py
 bench: $(VENV)/.installed
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out $(BENCH_HELPERS),$(sort $(wildcard bench/*.py))); do \
+	  grep -q '^if __name__ == "__main__":' $$script || continue; \
+	  echo "== $$script"; $(PY) $$script $(if $(QUICK),--quick) || exit 1; \
+	done
 
 ## Load test (bench/load.py): 50 people at once for 75 s against gunicorn (production settings), PostgreSQL,
 ## Redis and a Celery worker; a table per page type, non-zero exit on any error. Needs PostgreSQL and Redis

@@ -2,7 +2,6 @@ import csv
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Max
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from lib.pagination import paginate
 from lib.reauth import recent_sign_in_required
 from lib.spreadsheets import neutralise_formula
 from partnership.access import partnership_for, require
@@ -67,7 +67,7 @@ def audit_log(request, partnership_slug):
     form, entries = _audit_filtered(request, partnership)
     page = None
     if entries is not None:
-        page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, entries, what="the audit log", per_page=AUDIT_PAGE_SIZE)
         for entry in page:
             entry.who, entry.description = audit_actor_describe(entry), audit_describe(entry)
     query = request.GET.copy()

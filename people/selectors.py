@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.core.paginator import Page
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from lib.pagination import PAGE_SIZE, page_get
 from partnership.models import Partnership, ReportingPeriod
 from people.models import Invitation, Membership, Role
 
@@ -57,15 +60,23 @@ class Person:
     memberships: list[Membership] = field(default_factory=list)
 
 
-def people_of(*, partnership, agency=None) -> list[Person]:
-    """Everyone holding a role in the partnership (or one agency of it), with their roles, by name."""
-    memberships = Membership.objects.filter(partnership=partnership).select_related("user", "agency")
-    if agency is not None:
-        memberships = memberships.filter(agency=agency)
-    people: dict[int, Person] = {}
-    for membership in memberships.order_by("user__last_name", "user__first_name", "user__username", "role"):
-        people.setdefault(membership.user_id, Person(membership.user)).memberships.append(membership)
-    return list(people.values())
+def people_of(*, partnership, agency=None, page=None, per_page: int = PAGE_SIZE) -> Page:
+    """One page (`page`, a number; the first by default) of everyone holding a role in the partnership (or one
+    agency of it), by name, each with their roles there, in three queries however many people there are."""
+    where = {"partnership": partnership} | ({"agency": agency} if agency is not None else {})
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=Membership.objects.filter(**where).values("user_id"))
+        .order_by("last_name", "first_name", "username", "pk")
+    )
+    shown = page_get(users, page, per_page=per_page)
+    people = {user.pk: Person(user) for user in shown}
+    memberships = Membership.objects.filter(**where, user_id__in=people).select_related("agency").order_by("role")
+    for membership in memberships:
+        membership.user = people[membership.user_id].user
+        people[membership.user_id].memberships.append(membership)
+    shown.object_list = list(people.values())
+    return shown
 
 
 def open_invitations(*, partnership, agency=None, now=None) -> list[Invitation]:

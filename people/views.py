@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agencies.access import agency_for
 from agencies.permissions import user_can_view_agency_people
 from lib.errors import DomainError
+from lib.pagination import page_nav
 from lib.reauth import recent_sign_in_required
 from lib.views import domain_error_show, post_only
 from partnership.access import partnership_for, require
@@ -33,6 +34,9 @@ from people.models import PRIVILEGED_ROLES, Invitation, Membership, Role
 from people.permissions import user_can_invite_to_agency, user_can_manage_people
 from people.selectors import agency_members, open_invitations, people_of
 
+# Each person's row carries forms for every role they hold: 25 a page keeps a page's work near the demo's.
+PEOPLE_PER_PAGE = 25
+
 
 @login_required
 @require_GET
@@ -41,7 +45,8 @@ def people_list(request, partnership_slug):
     """Who holds which role, when they last signed in, and the invitations still open."""
     partnership = partnership_for(request.user, partnership_slug)
     require(user_can_manage_people(request.user, partnership))
-    people = people_of(partnership=partnership)
+    people = people_of(partnership=partnership, page=request.GET.get("page"), per_page=PEOPLE_PER_PAGE)
+    people.nav = page_nav(request, people, what="the people")
     for person in people:
         for membership in person.memberships:
             membership.can_change = user_can_change_membership(request.user, membership)

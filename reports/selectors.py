@@ -7,14 +7,15 @@ sections, agencies or revisions (see tests/reports/test_queries.py).
 from __future__ import annotations
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
+from lib.pagination import page_get
 from partnership.audit import audit_describe
 from partnership.models import AuditEntry
 from people.models import Role
@@ -92,13 +93,17 @@ class Due:
 NOT_DUE = Due(days_left=0, days_late=0, is_overdue=False, is_due_today=False)
 
 
+SECTIONS_PER_PAGE = 50
+
+
 @dataclass
 class Dashboard:
     period: object
-    sections: list[Section]
-    counts: dict[str, int]
+    sections: list[Section]  # the page's sections, marked with when each is due
+    counts: dict[str, int]  # every visible section, by state, and the total
     due: Due
     open_challenges: int
+    page: Page
 
 
 def _mark_due(section: Section, due: Due) -> None:
@@ -111,17 +116,24 @@ def _mark_due(section: Section, due: Due) -> None:
     section.days_late = due.days_late if chased else 0
 
 
-def dashboard_for(*, user, period, today: datetime.date | None = None) -> Dashboard:
-    """Every section the user may see, with owner, state, last change, when it is due and open challenges,
-    in two queries."""
+def dashboard_for(
+    *, user, period, today: datetime.date | None = None, page=None, per_page: int = SECTIONS_PER_PAGE
+) -> Dashboard:
+    """The sections the user may see, counted by state, and one page of them (`page`, a number; the first by
+    default) with owner, state, last change, when it is due and open challenges, in four queries."""
     today = today or timezone.localdate()
-    sections = list(
-        visible_sections(user=user, period=period)
-        .select_related("spec__owner_agency", "current_revision__author")
+    visible = visible_sections(user=user, period=period)
+    counts = dict(visible.order_by().values_list("state").annotate(n=Count("pk")))
+    challenges = Challenge.objects.filter(
+        section__in=visible.values("pk"), state__in=[ChallengeState.OPEN, ChallengeState.ANSWERED]
+    ).count()
+    rows = (
+        visible.select_related("spec__owner_agency", "current_revision__author")
         .annotate(open_challenges=Count("challenges", filter=_not_closed()))
         .order_by("spec__position")
     )
-    counts = Counter(section.state for section in sections)
+    shown = page_get(rows, page, per_page=per_page)
+    sections = list(shown)
     # A catch-up period (entered after its year) shows only what is not done, never "N days late".
     due = NOT_DUE if period.is_catch_up else Due.of((period.submission_deadline - today).days)
     for section in sections:
@@ -129,9 +141,10 @@ def dashboard_for(*, user, period, today: datetime.date | None = None) -> Dashbo
     return Dashboard(
         period=period,
         sections=sections,
-        counts={state: counts.get(state, 0) for state in SectionState.values} | {"total": len(sections)},
+        counts={state: counts.get(state, 0) for state in SectionState.values} | {"total": sum(counts.values())},
         due=due,
-        open_challenges=sum(s.open_challenges for s in sections),
+        open_challenges=challenges,
+        page=shown,
     )
 
 

@@ -24,6 +24,9 @@ from reviews.models import (
 from reviews.rules import Clock, ClockStatus, review_clocks
 
 ACTIONS_DUE_SOON_DAYS = 14
+# The dashboard shows this many of each list of actions and links to the action plan for the rest:
+# overdue actions pile up over the years if nobody closes them.
+DASHBOARD_ACTIONS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,13 @@ class Dashboard:
     running: list[ReviewClock]
     overdue_actions: list[ReviewAction]
     actions_due_soon: list[ReviewAction]
+    overdue_actions_count: int = 0
+    actions_due_soon_count: int = 0
 
 
 def review_dashboard(*, partnership, today: datetime.date) -> Dashboard:
-    """Open reviews' clocks that have breached or fall due soon, and overdue actions, in two queries."""
+    """Open reviews' clocks that have breached or fall due soon, and the first overdue and due-soon actions
+    with how many there are, in five queries."""
     reviews = PracticeReview.objects.filter(partnership=partnership).exclude(status=ReviewStatus.CLOSED)
     board = Dashboard(breached=[], due_soon=[], running=[], overdue_actions=[], actions_due_soon=[])
     for review in reviews.order_by("reference"):
@@ -54,15 +60,23 @@ def review_dashboard(*, partnership, today: datetime.date) -> Dashboard:
             elif clock.status == ClockStatus.RUNNING:
                 board.running.append(ReviewClock(review, clock))
     board.due_soon.sort(key=lambda item: item.clock.due)
-    open_actions = (
-        _actions(partnership)
-        .exclude(status=ActionStatus.COMPLETED)
-        .filter(due_on__lte=today + datetime.timedelta(days=ACTIONS_DUE_SOON_DAYS))
-        .order_by("due_on", "pk")
+    open_actions = _actions(partnership).exclude(status=ActionStatus.COMPLETED).order_by("due_on", "pk")
+    overdue = open_actions.filter(due_on__lt=today)
+    due_soon = open_actions.filter(
+        due_on__gte=today, due_on__lte=today + datetime.timedelta(days=ACTIONS_DUE_SOON_DAYS)
     )
-    for action in open_actions:
-        (board.overdue_actions if action.is_overdue(today) else board.actions_due_soon).append(action)
+    board.overdue_actions = list(overdue[:DASHBOARD_ACTIONS_SHOWN])
+    board.actions_due_soon = list(due_soon[:DASHBOARD_ACTIONS_SHOWN])
+    board.overdue_actions_count = overdue.count()
+    board.actions_due_soon_count = due_soon.count()
     return board
+
+
+def reviews_newest_first(*, partnership) -> QuerySet[PracticeReview]:
+    """Every review of the partnership, the latest incident first (those with no date yet at the top)."""
+    return PracticeReview.objects.filter(partnership=partnership).order_by(
+        F("became_aware_on").desc(nulls_first=True), "reference"
+    )
 
 
 def review_for(*, partnership, reference: str) -> PracticeReview:

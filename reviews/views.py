@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lib.errors import DomainError
+from lib.pagination import paginate
 from lib.views import domain_error_show
 from partnership.access import partnership_for, require
 from reviews.forms import ActionUpdateForm, PracticeReviewForm
@@ -27,9 +28,15 @@ from reviews.selectors import (
     learning_briefings,
     review_dashboard,
     review_for,
+    reviews_newest_first,
     risk_register,
 )
 from reviews.services import review_action_update, review_change, review_create
+
+REVIEWS_PER_PAGE = 25
+ACTIONS_PER_PAGE = 50
+RISKS_PER_PAGE = 50
+BRIEFINGS_PER_PAGE = 20
 
 
 def _today():
@@ -47,7 +54,9 @@ def dashboard(request, partnership_slug):
         "partnership": partnership,
         "today": today,
         "board": review_dashboard(partnership=partnership, today=today),
-        "reviews": partnership.practice_reviews.order_by("reference"),
+        "reviews": paginate(
+            request, reviews_newest_first(partnership=partnership), what="the reviews", per_page=REVIEWS_PER_PAGE
+        ),
         "rules": RULES,
         "can_manage": user_can_manage_reviews(request.user, partnership),
     }
@@ -79,7 +88,12 @@ def action_plan(request, partnership_slug):
     context = {
         "partnership": partnership,
         "today": _today(),
-        "actions": actions_visible_to(user=request.user, partnership=partnership),
+        "actions": paginate(
+            request,
+            actions_visible_to(user=request.user, partnership=partnership),
+            what="the actions",
+            per_page=ACTIONS_PER_PAGE,
+        ),
         "can_update": user_can_update_review_actions(request.user, partnership),
     }
     return render(request, "reviews/action_plan.html", context)
@@ -121,7 +135,8 @@ def action_update(request, partnership_slug, action_id):
 def risks(request, partnership_slug):
     partnership = partnership_for(request.user, partnership_slug)
     require(user_can_view_reviews(request.user, partnership))
-    context = {"partnership": partnership, "risks": risk_register(partnership=partnership)}
+    risks_page = paginate(request, risk_register(partnership=partnership), what="the risks", per_page=RISKS_PER_PAGE)
+    context = {"partnership": partnership, "risks": risks_page}
     return render(request, "reviews/risk_register.html", context)
 
 
@@ -130,7 +145,10 @@ def risks(request, partnership_slug):
 def briefings(request, partnership_slug):
     partnership = partnership_for(request.user, partnership_slug)
     require(user_can_view_learning_briefings(request.user, partnership))
-    context = {"partnership": partnership, "briefings": learning_briefings(partnership=partnership)}
+    briefings_page = paginate(
+        request, learning_briefings(partnership=partnership), what="the briefings", per_page=BRIEFINGS_PER_PAGE
+    )
+    context = {"partnership": partnership, "briefings": briefings_page}
     return render(request, "reviews/briefing_list.html", context)
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agencies.access import agency_for
 from lib.errors import DomainError
+from lib.pagination import paginate
 from lib.reauth import recent_sign_in_required
 from lib.views import domain_error_show
 from partnership.access import period_for, require
@@ -41,6 +42,9 @@ from training.services import (
 )
 from training.stats import training_statistics
 
+COURSES_PER_PAGE = 20
+BOOKINGS_PER_PAGE = 50
+
 EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -60,8 +64,15 @@ def course_index(request, partnership_slug, period_slug):
     context = {
         "partnership": period.partnership,
         "period": period,
-        "courses": course_list(period=period),
-        "idle_courses": courses_without_sessions(period=period),
+        "courses": paginate(request, course_list(period=period), what="the courses", per_page=COURSES_PER_PAGE),
+        # Courses pile up over the years while a period runs only some of them: page those too.
+        "idle_courses": paginate(
+            request,
+            courses_without_sessions(period=period),
+            what="the courses with no session",
+            per_page=COURSES_PER_PAGE,
+            param="idle_page",
+        ),
         "statistics": training_statistics(period=period),
         "can_manage": user_can_manage_training(request.user, period.partnership),
     }
@@ -77,7 +88,9 @@ def session_detail(request, partnership_slug, period_slug, reference):
         "partnership": period.partnership,
         "period": period,
         "session": session,
-        "bookings": session_bookings(session=session),
+        "bookings": paginate(
+            request, session_bookings(session=session), what="the bookings", per_page=BOOKINGS_PER_PAGE
+        ),
         "can_manage": user_can_manage_training(request.user, period.partnership),
     }
     return render(request, "training/session_detail.html", context)
@@ -133,7 +146,9 @@ def agency_training(request, partnership_slug, period_slug, agency_slug):
         "partnership": period.partnership,
         "period": period,
         "agency": agency,
-        "bookings": agency_bookings(period=period, agency=agency),
+        "bookings": paginate(
+            request, agency_bookings(period=period, agency=agency), what="the bookings", per_page=BOOKINGS_PER_PAGE
+        ),
         "statistics": training_statistics(period=period, agency=agency),
     }
     return render(request, "training/agency_training.html", context)

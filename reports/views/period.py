@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from lib.errors import DomainError
+from lib.pagination import page_nav
 from lib.roles import roles_for
 from lib.views import domain_error_show
 from partnership.access import period_for, require
@@ -37,8 +38,10 @@ def dashboard(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     roles = roles_for(request.user)
     is_overseer = user_can_oversee_partnership(request.user, period.partnership)
+    board = dashboard_for(user=request.user, period=period, page=request.GET.get("page"))
+    board.page.nav = page_nav(request, board.page, what="the sections")
     context = _base(period) | {
-        "dashboard": dashboard_for(user=request.user, period=period),
+        "dashboard": board,
         "is_manager": period.partnership_id in roles.managed,
         "is_overseer": is_overseer,
         "challenges": open_challenges(period=period) if is_overseer else [],

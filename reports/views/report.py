@@ -60,6 +60,12 @@ class PublishForm(PortalFormMixin, forms.Form):
     fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
 
 
+# With hundreds of sections, the list of what stops publishing is summarised: the first reasons here,
+# the rest by state on the sections dashboard, which pages through every section.
+REASONS_SHOWN = 15
+EVIDENCE_SHOWN = 5
+
+
 def _report_context(request, period, sign_off_form=None, publish_form=None, refused=None) -> dict:
     readiness = report_readiness(period=period)
     versions = list(PublishedReport.objects.filter(period=period).select_related("published_by").order_by("-number"))
@@ -80,6 +86,10 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         "partnership": period.partnership,
         "period": period,
         "readiness": readiness,
+        "reasons_shown": readiness.reasons[:REASONS_SHOWN],
+        "reasons_more": max(len(readiness.reasons) - REASONS_SHOWN, 0),
+        "evidence_shown": EVIDENCE_SHOWN,
+        "evidence_negative": -EVIDENCE_SHOWN,
         "versions": versions,
         "can_publish": user_can_publish_report(request.user, period),
         "statutory_agency": statutory_agency,
