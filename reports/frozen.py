@@ -30,6 +30,7 @@ import redis
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 
+from lib.middleware import PERMISSIONS_POLICY  # the portal's own: the same features refused everywhere
 from reports.models import PublishedReport
 
 logger = logging.getLogger(__name__)
@@ -40,7 +41,6 @@ DOCUMENT_CSP = (
     "frame-ancestors 'none'"
 )
 # The same browser features the portal's own pages turn off.
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 IMMUTABLE = "public, max-age=31536000, immutable"
 LATEST_CACHE_CONTROL = "public, max-age=60"
 LATEST_TTL = 300  # seconds in the shared cache; publishing also sets the key, so this only bounds a lost update

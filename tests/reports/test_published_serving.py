@@ -14,6 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 
+from lib.middleware import PERMISSIONS_POLICY
 from reports import frozen
 from reports.frozen import accepted_encoding, etag_matches, frozen_cache_clear
 from reports.models import PdfState, PublishedReport
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 FRAMING_HEADERS = {
     "X-Frame-Options": "DENY",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+    "Permissions-Policy": PERMISSIONS_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
