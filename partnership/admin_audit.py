@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.db import models, transaction
 from django.forms.models import model_to_dict
 
+from lib.reauth import recent_sign_in_required
 from partnership.audit import audit_record, changes_between
 
 
@@ -151,7 +152,13 @@ class AuditedInlinesMixin:
 
 
 class AuditedImportExportAdmin(AuditedInlinesMixin, AuditedAdmin):
-    """An ImportExportModelAdmin base whose exports and confirmed imports are audited too."""
+    """An ImportExportModelAdmin base whose exports and confirmed imports are audited too, and whose
+    exports, like every export of the portal, ask for the password or a code again unless the sign-in
+    is recent (lib.reauth)."""
+
+    def export_action(self, request, *args, **kwargs):
+        export = super().export_action
+        return recent_sign_in_required(lambda request, *a, **k: export(request, *a, **k))(request, *args, **kwargs)
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)

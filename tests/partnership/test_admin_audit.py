@@ -149,6 +149,14 @@ def test_an_admin_export_is_recorded_with_its_row_count(world, operator):
     assert audit_describe(entry) == "exported 2 funding contributions from the administration"
 
 
+def test_an_admin_export_asks_a_stale_sign_in_to_confirm_who_it_is(world):
+    client = Client()
+    client.force_login(staff_user())  # signed in, but with no recent authentication on record
+    response = client.get(reverse("admin:agencies_fundingcontribution_export"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not AuditEntry.objects.filter(code="partnership.export.made").exists()
+
+
 def test_an_admin_import_is_recorded_once_when_confirmed(world, operator):
     _, client = operator
     csv = "partnership,period,agency,amount,note\ntsp,2019-20,council,1200.00,Core\ntsp,2019-20,police,800.00,\n"
