@@ -126,6 +126,14 @@ def _list_bodies(pdf: pikepdf.Pdf) -> int:
                 elif _is_element(kid) and str(kid.S) == "/L" and kept and str(kept[-1].get("/S")) == "/LI":
                     _adopt(_body_of(pdf, kept[-1]), [kid])  # a sub-list belongs to the item before it
                     changed += 1
+                elif _is_element(kid) and str(kid.S) == "/L":
+                    # a sub-list with no item before it (its item began on an earlier page): an item of its own
+                    item = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.LI, P=element, K=Array()))
+                    if "/Pg" in kid:
+                        item.Pg = kid.Pg
+                    _adopt(_body_of(pdf, item), [kid])
+                    kept.append(item)
+                    changed += 1
                 else:
                     kept.append(kid)
             element.K = Array(kept)

@@ -6,6 +6,11 @@ initAll();
 // scrolls becomes a named region that takes focus, so it can be scrolled from the keyboard too.
 function tableScrollRegions() {
   document.querySelectorAll('.portal-table-scroll').forEach((wrapper) => {
+    // A wrapper the page made a region itself keeps what it was given.
+    if (wrapper.hasAttribute('role') && !wrapper.dataset.scrollRegion) {
+      return;
+    }
+    wrapper.dataset.scrollRegion = 'managed';
     if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
       const caption = wrapper.querySelector('caption');
       wrapper.setAttribute('role', 'region');

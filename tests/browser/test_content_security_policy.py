@@ -10,7 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import staff_user
 from tests.test_permission_matrix import REPORTS_PERIOD, REPORTS_SECTION, MatrixPublished
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -116,8 +116,7 @@ def test_settings_page_shows_the_logo_preview(strict_page, live_server, world):
 
 
 def test_admin_change_page(strict_page, live_server, world):
-    operator = UserFactory(username="operator", is_staff=True, is_superuser=True)
-    signed_in(strict_page, live_server, operator)
+    signed_in(strict_page, live_server, staff_user())  # an operator with a second factor, as the admin requires
     strict_page.goto(f"{live_server.url}/admin/partnership/partnership/{world.partnership.pk}/change/")
     assert strict_page.locator("#partnership_form").count() == 1
     # The admin's own scripts ran: its "Show"/"Hide" of collapsed fieldsets or the date shortcuts

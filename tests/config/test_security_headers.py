@@ -9,7 +9,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.factories import UserFactory
+from tests.factories import sign_in_freshly, staff_user
 from tests.test_permission_matrix import MatrixPublished
 from tests.training.matrix import MatrixTraining
 
@@ -186,8 +186,7 @@ def test_template_scan_finds_inline_code():
 
 
 def staff_client(client):
-    staff = UserFactory(username="operator", is_staff=True, is_superuser=True)
-    client.force_login(staff)
+    sign_in_freshly(client, staff_user())  # an operator with a second factor, as the admin requires
     return client
 
 

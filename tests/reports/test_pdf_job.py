@@ -28,7 +28,7 @@ from reports.publishing import (
 )
 from reports.rendering import RenderedPdf
 from reports.tasks import published_report_pdf
-from tests.reports.test_publishing import ready_outline, sign_all
+from tests.reports.test_publishing import correct_and_sign, ready_outline, sign_all
 
 pytestmark = pytest.mark.django_db
 
@@ -158,10 +158,12 @@ def test_the_sweeper_leaves_live_waiting_finished_and_failed_jobs_alone(
     world, version, settings, django_capture_on_commit_callbacks
 ):
     edge = timezone.now() - lease(settings) + datetime.timedelta(seconds=30)
-    others = [
-        report_publish(user=world.users["business_manager"], period=world.period, change_note=f"Correction {n}.")
-        for n in (2, 3, 4)
-    ]
+    others = []
+    for n in (2, 3, 4):
+        correct_and_sign(world, f"Correction {n}.")  # publishing the same draft twice is refused
+        others.append(
+            report_publish(user=world.users["business_manager"], period=world.period, change_note=f"Correction {n}.")
+        )
     set_job(version, pdf_state=PdfState.RUNNING, pdf_started_at=edge, pdf_attempt=1)
     waiting = (
         timezone.now()

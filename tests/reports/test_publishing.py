@@ -71,6 +71,17 @@ def publish(django_capture_on_commit_callbacks):
     return run
 
 
+def correct_and_sign(world, note: str) -> None:
+    """A correction of the first section, approved and signed off again: a new draft to publish."""
+    section = Section.objects.get(spec__slug="s1")
+    section_save(
+        user=world.users["lead_a"], section=section, content=content(note), based_on=section.current_revision.number
+    )
+    section_submit(user=world.users["lead_a"], section=Section.objects.get(pk=section.pk))
+    section_approve(user=world.users["business_manager"], section=Section.objects.get(pk=section.pk))
+    sign_all(world)
+
+
 def sign_all(world):
     for lead in ("lead_a", "lead_b", "lead_health"):
         report_sign_off(user=world.users[lead], period=world.period, signatory_name=f"Director {lead}")
@@ -336,16 +347,18 @@ def test_a_second_worker_never_rewrites_a_pdf_another_worker_finished(ready, pub
 
     sign_all(ready)
     version = report_publish(user=ready.users["business_manager"], period=ready.period)
-    real_open = default_storage.open
+    import reports.publishing as publishing
+
+    real_claimable = publishing._pdf_claimable
     finished = {}
 
-    def open_after_another_worker_finishes(name, mode="rb"):
+    def claim_after_another_worker_finishes(now):
         if not finished:
             finished["started"] = True
             finished["version"] = published_report_pdf_make(version_id=version.pk)
-        return real_open(name, mode)
+        return real_claimable(now)
 
-    monkeypatch.setattr(default_storage, "open", open_after_another_worker_finishes)
+    monkeypatch.setattr(publishing, "_pdf_claimable", claim_after_another_worker_finishes)
     published_report_pdf_make(version_id=version.pk)
     monkeypatch.undo()
     other = finished["version"]
