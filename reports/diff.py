@@ -32,19 +32,9 @@ class DiffPart:
 
 
 def content_as_text(content: dict) -> str:
-    """The whole of a revision's content as plain text, in the order the form shows it."""
-    parts = [
-        "Narrative\n" + content.get("narrative", ""),
-        "Key achievements\n" + content.get("key_achievements", ""),
-        "Areas for development\n" + content.get("areas_for_development", ""),
-    ]
-    for index, quote in enumerate(content.get("quotes", []), start=1):
-        heading = quote.get("title") or f"Quote {index}"
-        parts.append(f"{heading}\n{quote.get('text', '')}\n— {quote.get('attribution', '')}")
-    for table in content.get("tables", []):
-        rows = [" | ".join(table.get("columns", []))] + [" | ".join(row) for row in table.get("rows", [])]
-        parts.append(f"Table: {table.get('title', '')}\n" + "\n".join(rows) + f"\nSource: {table.get('source', '')}")
-    return "\n\n".join(parts)
+    """The whole of a revision's content as plain text, as typed, in the order the form shows it: each field
+    under its label (the same fields the diff page compares one by one)."""
+    return "\n\n".join(f"{label}\n{text}" for label, text in _fields(content, rendered=False).values())
 
 
 def word_diff(old: str, new: str) -> list[DiffPart]:
