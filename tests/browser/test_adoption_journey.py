@@ -213,7 +213,8 @@ def link(page, name, *, exact: bool = False) -> None:
 
 
 def press(page, name, *, exact: bool = True) -> None:
-    page.get_by_role("button", name=name, exact=exact).click()
+    # The last such button: the one a person reaches after filling the form (the editor offers Save at its top too).
+    page.get_by_role("button", name=name, exact=exact).last.click()
 
 
 def heading_is(page, text) -> None:

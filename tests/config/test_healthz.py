@@ -45,11 +45,13 @@ def test_cache_down_is_degraded_not_down(monkeypatch):
 
 
 def test_broker_down_is_reported(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     from config.celery import app
 
+    # Read first: Celery loads its configuration from the settings once, on first use, and must not load the
+    # overridden address below (every later test in this process would then talk to port 1).
     saved = app.conf.broker_url
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     try:
         response = Client().get(reverse("healthz"))
