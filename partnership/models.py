@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import FileExtensionValidator
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
@@ -32,6 +32,14 @@ class Partnership(TimeStampedModel):
         verbose_name="require two-factor sign-in for every role",
         help_text="Everyone with a role in the partnership must set up two-factor sign-in, not only the "
         "business manager, the scrutineer and administrators.",
+    )
+    # Counts below this could identify a child: the publication guard flags them and the reviews block
+    # shows a category with fewer reviews than this without its identifying details.
+    small_numbers_threshold = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(20)],
+        verbose_name="small numbers threshold",
+        help_text="Counts below this are treated as possibly identifying in the published report.",
     )
 
     class Meta:

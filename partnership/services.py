@@ -32,7 +32,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Words the portal's own addresses use beside a period's or subgroup's address (/periods/new/).
 RESERVED_SLUGS = frozenset({"new"})
 
-SETTINGS_FIELDS = ("name", "short_name", "area", "about", "logo", "require_mfa_for_all")
+SETTINGS_FIELDS = ("name", "short_name", "area", "about", "logo", "require_mfa_for_all", "small_numbers_threshold")
+SMALL_NUMBERS_RANGE = (2, 20)
 PERIOD_FIELDS = ("label", "slug", "start", "end", "submission_deadline", "arrangements_began", "notes", "is_catch_up")
 PRIORITY_FIELDS = ("title", "description", "position")
 SUBGROUP_FIELDS = ("name", "slug", "purpose", "chair", "oversees")
@@ -179,9 +180,11 @@ def partnership_settings_change(
     logo: LogoFile | None = None,
     logo_remove: bool = False,
     require_mfa_for_all: bool | None = None,
+    small_numbers_threshold: int | None = None,
 ) -> SettingsChange:
     """Change the partnership's name, short name, area, about text and logo (SVG sanitised, or PNG), and
-    whether every role must sign in with a second factor (None leaves that as it is)."""
+    whether every role must sign in with a second factor, and the small numbers threshold (None leaves
+    either as it is)."""
     _manager_only(user, partnership, "change the partnership's settings")
     errors: list[str] = []
     with transaction.atomic():
@@ -190,6 +193,12 @@ def partnership_settings_change(
         prepared = _logo_prepare(errors, logo) if logo is not None else None
         if logo is not None and logo_remove:
             errors.append("Either upload a new logo or tick 'Remove the logo', not both.")
+        low, high = SMALL_NUMBERS_RANGE
+        if small_numbers_threshold is not None and not low <= small_numbers_threshold <= high:
+            errors.append(
+                f"Enter a small numbers threshold between {low} and {high}; most partnerships use 5, so that any "
+                "count from 1 to 4 is checked before publishing."
+            )
         if errors:
             raise InvalidInput(errors)
         before = _values(locked, SETTINGS_FIELDS)
@@ -197,6 +206,8 @@ def partnership_settings_change(
             setattr(locked, name_, value)
         if require_mfa_for_all is not None:
             locked.require_mfa_for_all = bool(require_mfa_for_all)
+        if small_numbers_threshold is not None:
+            locked.small_numbers_threshold = small_numbers_threshold
         if prepared is not None:
             extension, content, _ = prepared
             locked.logo.save(f"{locked.slug}.{extension}", ContentFile(content), save=False)

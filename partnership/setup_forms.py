@@ -57,6 +57,14 @@ class PartnershipSettingsForm(PortalFormMixin, forms.Form):
         "authenticator app. Tick this to ask the same of agency leads and contributors: each is asked to set "
         "it up the next time they open a page.",
     )
+    small_numbers_threshold = forms.IntegerField(
+        required=False,
+        label="Small numbers threshold",
+        help_text="Before the report is published, every count below this number is flagged for you to check, "
+        "because a small count can identify a child. Practice reviews in a category with fewer than this are "
+        "shown without their details. Most partnerships use 5.",
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-3"}),
+    )
 
     def __init__(self, *args, has_logo: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +92,7 @@ class PartnershipSettingsForm(PortalFormMixin, forms.Form):
             "logo": LogoFile(name=upload.name, content=upload.read()) if upload else None,
             "logo_remove": bool(data.get("logo_remove")),
             "require_mfa_for_all": bool(data.get("require_mfa_for_all")),
+            "small_numbers_threshold": data.get("small_numbers_threshold"),
         }
 
 

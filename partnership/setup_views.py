@@ -65,7 +65,8 @@ def _saved(request, text: str, to: str, *args):
 def settings_edit(request, partnership_slug):
     partnership = _managed(request, partnership_slug)
     initial = {
-        name: getattr(partnership, name) for name in ("name", "short_name", "area", "about", "require_mfa_for_all")
+        name: getattr(partnership, name)
+        for name in ("name", "short_name", "area", "about", "require_mfa_for_all", "small_numbers_threshold")
     }
     form = PartnershipSettingsForm(
         request.POST or None, request.FILES or None, initial=initial, has_logo=bool(partnership.logo)

@@ -28,6 +28,10 @@ class ComputedBlock(models.TextChoices):
     FUNDING = "funding", "Funding"
     TRAINING = "training", "Training"
     REVIEWS = "reviews", "Reviews"
+    PROGRESS = "progress", "Progress on last year's priorities and areas for development"
+    REVIEW_DECISIONS = "review_decisions", "Decisions and actions on practice review recommendations"
+    CHALLENGES = "challenges", "The scrutineer's challenge register"
+    VOICE = "voice", "Voice of children and families (you said, we did)"
 
 
 class SectionSpec(TimeStampedModel):

@@ -105,6 +105,36 @@ def test_every_missing_setting_is_named_at_once_and_nothing_is_saved(world):
     assert AuditEntry.objects.count() == 0
 
 
+def test_the_small_numbers_threshold_is_changed_and_audited(world):
+    assert Partnership.objects.get().small_numbers_threshold == 5
+    change = services.partnership_settings_change(**settings_args(world, small_numbers_threshold=10))
+    assert change.changed == ["small_numbers_threshold"]
+    assert Partnership.objects.get().small_numbers_threshold == 10
+    assert only_entry("partnership.partnership.changed").data["changes"] == {"small_numbers_threshold": [5, 10]}
+
+
+def test_leaving_the_threshold_out_keeps_it(world):
+    services.partnership_settings_change(**settings_args(world, small_numbers_threshold=None))
+    assert Partnership.objects.get().small_numbers_threshold == 5
+
+
+@pytest.mark.parametrize("value", [1, 21, 0])
+def test_a_threshold_outside_2_to_20_is_refused_and_nothing_changes(world, value):
+    assert problems(
+        lambda: services.partnership_settings_change(**settings_args(world, small_numbers_threshold=value))
+    ) == [
+        "Enter a small numbers threshold between 2 and 20; most partnerships use 5, so that any count from 1 to 4 "
+        "is checked before publishing."
+    ]
+    assert Partnership.objects.get().small_numbers_threshold == 5
+
+
+@pytest.mark.parametrize("value", [2, 20])
+def test_the_ends_of_the_threshold_range_are_accepted(world, value):
+    services.partnership_settings_change(**settings_args(world, small_numbers_threshold=value))
+    assert Partnership.objects.get().small_numbers_threshold == value
+
+
 def test_a_name_another_partnership_has_is_refused(world):
     Partnership.objects.create(name="Other Partnership", short_name="OP", slug="op", area="Elsewhere")
     assert problems(lambda: services.partnership_settings_change(**settings_args(world, name="other partnership"))) == [
