@@ -75,6 +75,15 @@ def _load_subgroups(partnership, period, rows) -> int:
     return changes
 
 
+def subgroup_meetings_demo_load(*, partnership, period, rows: dict) -> int:
+    """How many times each named subgroup met in the period ({subgroup slug: meetings})."""
+    subgroups = {s.slug: s for s in Subgroup.objects.filter(partnership=partnership, slug__in=rows)}
+    return sum(
+        upsert(SubgroupMeetings, {"subgroup": subgroups[slug], "period": period}, {"meetings_held": count})[1]
+        for slug, count in rows.items()
+    )
+
+
 def _without(mapping: dict, *keys: str) -> dict:
     return {key: value for key, value in mapping.items() if key not in keys}
 
