@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from agencies.selectors import funding_for_period, membership_table
 from lib.charts import svg_inline
 from reports.fragments import chart_svg_stored
-from reviews.stats import review_statistics
+from reviews.stats import review_decisions, review_statistics
 from training.stats import training_block as training_figures
 
 
@@ -55,11 +55,18 @@ def reviews_block(period) -> Block:
     return Block("reviews", "reports/blocks/reviews.html", {"reviews": review_statistics(period=period)})
 
 
+def review_decisions_block(period) -> Block:
+    threshold = period.partnership.small_numbers_threshold
+    decisions = review_decisions(period=period, threshold=threshold)
+    return Block("review_decisions", "reports/blocks/review_decisions.html", {"decisions": decisions})
+
+
 BLOCKS: dict[str, Callable] = {
     "membership": membership_block,
     "funding": funding_block,
     "training": training_block,
     "reviews": reviews_block,
+    "review_decisions": review_decisions_block,
 }
 
 

@@ -382,6 +382,19 @@ TABLE = {
         {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
         expect(302, 403, 403, 403, 200, 403, 404),
     ),
+    # Recommendations, their decisions and new actions: the business manager keeps the record.
+    "reviews:recommendation_add": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "reviews:recommendation_decision": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review"), "number": 1},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "reviews:action_add": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review"), "number": 1},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
     "reviews:briefings": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     "reviews:briefing_file": (
         {"partnership_slug": "{partnership}", "briefing_id": MatrixBriefing()},
