@@ -277,6 +277,7 @@ TABLE = {
     "reports:checklist_exemption": (REPORTS_PERIOD | {"code": "training"}, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404, lead_c=403)),
     "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
+    "reports:challenge_register": (REPORTS_PERIOD, expect(302, 403, 403, 403, 403, 200, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
     "reports:pdf_retry": (REPORTS_PERIOD | {"number": MatrixPublished()}, expect(302, 403, 403, 403, 405, 403, 404)),
     # public pages: published reports and the accessibility statement, for everyone
