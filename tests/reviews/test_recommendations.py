@@ -268,3 +268,14 @@ def test_the_owning_lead_records_what_improved_on_the_update_page(world, client_
     action.refresh_from_db()
     assert action.improvement == "Seen sooner."
     assert client_as("lead_b").post(url, {"status": "in_progress", "improvement": "X"}).status_code == 404
+
+
+def test_a_national_review_is_dated_by_its_publication_alone(world):
+    from reviews.services import review_create
+
+    review = review_create(
+        user=world.users["business_manager"], partnership=world.partnership,
+        values={"reference": "NAT-1", "title": "National review of infant safety", "kind": "national",
+                "status": "published", "published_on": D(2020, 7, 22)},
+    )  # fmt: skip
+    assert (review.kind, review.became_aware_on, review.published_on) == ("national", None, D(2020, 7, 22))
