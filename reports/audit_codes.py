@@ -19,6 +19,7 @@ AUDIT_CODES = {
     "reports.report.pdf_retried": "asked for the PDF of version {version} to be made again",
     "reports.report.pdf_requeued": "queued the PDF of version {version} again: it was {was} too long",
     "reports.report.pdf_gave_up": "marked the PDF of version {version} failed after {attempts} unfinished attempts",
+    "reports.challenges.commented": "commented on the challenge register of {period_label}",
     "reports.checklist.exempted": "said '{theme}' needs no section: {kind}",
     "reports.checklist.exemption_cleared": "withdrew the exemption of '{theme}'",
 }

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 from agencies.selectors import funding_for_period, membership_table
 from lib.charts import svg_inline
+from reports.challenge_register import challenge_register
 from reports.fragments import chart_svg_stored
-from reviews.stats import review_statistics
+from reviews.stats import review_decisions, review_statistics
 from training.stats import training_block as training_figures
 
 
@@ -55,11 +56,23 @@ def reviews_block(period) -> Block:
     return Block("reviews", "reports/blocks/reviews.html", {"reviews": review_statistics(period=period)})
 
 
+def review_decisions_block(period) -> Block:
+    threshold = period.partnership.small_numbers_threshold
+    decisions = review_decisions(period=period, threshold=threshold)
+    return Block("review_decisions", "reports/blocks/review_decisions.html", {"decisions": decisions})
+
+
+def challenges_block(period) -> Block:
+    return Block("challenges", "reports/blocks/challenges.html", {"register": challenge_register(period=period)})
+
+
 BLOCKS: dict[str, Callable] = {
     "membership": membership_block,
     "funding": funding_block,
     "training": training_block,
     "reviews": reviews_block,
+    "review_decisions": review_decisions_block,
+    "challenges": challenges_block,
 }
 
 

@@ -268,3 +268,6 @@ from reports.models_publishing import (  # noqa: E402, F401
 
 # Stored section and chart HTML (a cache keyed by content hash).
 from reports.models_rendering import FragmentKind, RenderedFragment  # noqa: E402, F401
+
+# The scrutineer's comment on the period's challenge register.
+from reports.models_scrutiny import ChallengeRegisterComment  # noqa: E402, F401

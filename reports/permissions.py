@@ -178,3 +178,13 @@ def user_can_publish_report(user, period) -> bool:
 def periods_publishable_by(user) -> QuerySet[ReportingPeriod]:
     """Every period whose report the user may publish."""
     return ReportingPeriod.objects.filter(partnership_id__in=roles_for(user).managed)
+
+
+def user_can_comment_on_challenges(user, period) -> bool:
+    """The independent scrutineer comments on the period's challenge register."""
+    return period.partnership_id in roles_for(user).scrutinised
+
+
+def periods_challenges_commentable_by(user) -> QuerySet[ReportingPeriod]:
+    """Every period on whose challenge register the user may comment."""
+    return ReportingPeriod.objects.filter(partnership_id__in=roles_for(user).scrutinised)

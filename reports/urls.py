@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import period, report, sections
+from reports.views import challenge_register, period, report, sections
 
 app_name = "reports"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path(PERIOD + "report/checklist/<slug:code>/", report.checklist_exemption_view, name="checklist_exemption"),
     path(PERIOD + "report/sign-off/", report.report_sign_off_view, name="report_sign_off"),
     path(PERIOD + "report/publish/", report.report_publish_view, name="report_publish"),
+    path(PERIOD + "report/challenges/", challenge_register.challenge_register_view, name="challenge_register"),
     path(PERIOD + "report/versions/<int:number>/progress/", report.pdf_progress, name="pdf_progress"),
     path(PERIOD + "report/versions/<int:number>/retry-pdf/", report.pdf_retry, name="pdf_retry"),
     path(SECTION, sections.section_detail, name="section"),

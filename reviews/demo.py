@@ -10,7 +10,17 @@ from django.db import transaction
 
 from agencies.models import Agency
 from lib.upsert import upsert
-from reviews.models import STEP_FIELDS, LearningBriefing, PracticeReview, Recommendation, ReviewAction, RiskItem
+from reviews.models import (
+    STEP_FIELDS,
+    DecidedBy,
+    LearningBriefing,
+    PracticeReview,
+    Recommendation,
+    ReviewAction,
+    ReviewKind,
+    ReviewStatus,
+    RiskItem,
+)
 
 
 @transaction.atomic
@@ -97,3 +107,80 @@ def _date(value) -> datetime.date | None:
     if value is None or isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
+
+
+@transaction.atomic
+def review_decisions_demo_load(*, partnership, period, path: Path) -> int:
+    """Create or bring up to date the demo's decisions on recommendations, what completed actions improved and the
+    national panel reviews the partnership responded to (review_decisions.yaml); return the number of changes."""
+    with path.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if str(data["period"]) != period.slug:
+        raise ValueError(f"{path.name} is for period {data['period']}, not {period.slug}. Load it with that period.")
+    agencies = {agency.slug: agency for agency in Agency.objects.filter(partnership=partnership)}
+    subgroups = {subgroup.slug: subgroup for subgroup in partnership.subgroups.all()}
+    changes = 0
+    for row in data.get("decisions", []):
+        recommendation = Recommendation.objects.get(
+            review__partnership=partnership, review__reference=row["review"], number=row["recommendation"]
+        )
+        changes += upsert(Recommendation, {"pk": recommendation.pk}, _decision(row, subgroups))[1]
+    for row in data.get("improvements", []):
+        rec_number, action_number = (int(part) for part in str(row["action"]).split("."))
+        action = ReviewAction.objects.get(
+            recommendation__review__partnership=partnership,
+            recommendation__review__reference=row["review"],
+            recommendation__number=rec_number,
+            number=action_number,
+        )
+        values = {"improvement": row["improvement"].strip()}
+        if row.get("impact_evidence"):
+            values["impact_evidence"] = row["impact_evidence"].strip()
+        changes += upsert(ReviewAction, {"pk": action.pk}, values)[1]
+    for row in data.get("national_reviews", []):
+        changes += _load_national_review(partnership, row, agencies, subgroups)
+    return changes
+
+
+def _decision(row: dict, subgroups: dict) -> dict:
+    by = row["by"]
+    return {
+        "decision": row["decision"],
+        "decision_text": " ".join(str(row["text"]).split()),
+        "decided_by": DecidedBy.BOARD if by == "board" else DecidedBy.SUBGROUP,
+        "decided_by_subgroup": None if by == "board" else subgroups[by],
+        "decided_on": _date(row["date"]),
+    }
+
+
+def _load_national_review(partnership, row: dict, agencies: dict, subgroups: dict) -> int:
+    values = {
+        "title": row["title"],
+        "kind": ReviewKind.NATIONAL,
+        "status": ReviewStatus.PUBLISHED,
+        "published_on": _date(row["published_on"]),
+        "summary": " ".join(str(row.get("summary", "")).split()),
+    }
+    review, changes = upsert(PracticeReview, {"partnership": partnership, "reference": row["reference"]}, values)
+    for rec_row in row.get("recommendations", []):
+        values = {"text": rec_row["text"]}
+        if rec_row.get("decision"):
+            values |= _decision(rec_row["decision"], subgroups)
+        recommendation, changed = upsert(Recommendation, {"review": review, "number": rec_row["number"]}, values)
+        changes += changed
+        for action in rec_row.get("actions", []):
+            changes += upsert(
+                ReviewAction,
+                {"recommendation": recommendation, "number": action["number"]},
+                {
+                    "description": action["description"],
+                    "owner": agencies[action["owner"]],
+                    "due_on": _date(action["due"]),
+                    "status": action["status"],
+                    "completed_on": _date(action.get("completed_on")),
+                    "completion_evidence": action.get("completion_evidence", ""),
+                    "impact_evidence": action.get("impact_evidence", ""),
+                    "improvement": action.get("improvement", ""),
+                },
+            )[1]
+    return changes

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from lib.forms import PortalFormMixin
-from reviews.models import STEP_FIELDS, ActionStatus, PracticeReview
+from reviews.models import STEP_FIELDS, ActionStatus, DecidedBy, Decision, PracticeReview
 from reviews.services import review_reference_problem
 
 
@@ -27,6 +27,12 @@ class ActionUpdateForm(PortalFormMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What shows it made a difference for children and families.",
+    )
+    improvement = forms.CharField(
+        label="What improved",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is better for children and families now, in a sentence or two. It is shown in the report.",
     )
     note = forms.CharField(
         label="Note for the history",
@@ -97,3 +103,57 @@ class PracticeReviewForm(PortalFormMixin, forms.ModelForm):
         if problem:
             raise forms.ValidationError(problem)
         return reference
+
+
+class RecommendationForm(PortalFormMixin, forms.Form):
+    text = forms.CharField(
+        label="Recommendation",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="As the review worded it. Keep it anonymised.",
+    )
+
+
+class DecisionForm(PortalFormMixin, forms.Form):
+    """The decision on a recommendation; the service checks the subgroup belongs to the partnership."""
+
+    decision = forms.ChoiceField(label="Decision", choices=Decision.choices, widget=forms.RadioSelect)
+    decision_text = forms.CharField(
+        label="What was decided",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the partnership agreed to do, or why it did not accept the recommendation.",
+    )
+    decided_by = forms.ChoiceField(label="Who decided", choices=DecidedBy.choices, widget=forms.RadioSelect)
+    decided_by_subgroup = forms.ModelChoiceField(
+        label="Subgroup", queryset=None, required=False, help_text="Only if a subgroup decided."
+    )
+    decided_on = forms.DateField(
+        label="Date of the decision",
+        help_text="For example 2020-06-03.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decided_by_subgroup"].queryset = partnership.subgroups.order_by("position", "name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decided_by") == DecidedBy.SUBGROUP and not cleaned.get("decided_by_subgroup"):
+            self.add_error("decided_by_subgroup", "Select the subgroup that decided, or choose the board.")
+        return cleaned
+
+
+class ActionAddForm(PortalFormMixin, forms.Form):
+    description = forms.CharField(label="Action", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ModelChoiceField(label="Owning agency", queryset=None)
+    due_on = forms.DateField(
+        label="Due date",
+        help_text="For example 2021-03-31.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, partnership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = partnership.agencies.order_by("name")

@@ -20,6 +20,13 @@ class ReviewKind(models.TextChoices):
     LCSPR = "lcspr", "Local child safeguarding practice review"
     SCR = "scr", "Serious case review (earlier rules)"
     LOCAL_LEARNING_REVIEW = "local_learning_review", "Local learning review"
+    # A review by the national Child Safeguarding Practice Review Panel whose recommendations the
+    # partnership responds to (Working Together asks for decisions on local and national reviews alike).
+    NATIONAL = "national", "National panel review"
+
+
+# Kinds the partnership holds itself; a national review is the panel's, so the reviews block leaves it out.
+LOCAL_KINDS = tuple(kind for kind in ReviewKind.values if kind != ReviewKind.NATIONAL)
 
 
 class ReviewStatus(models.TextChoices):
@@ -135,10 +142,12 @@ class PracticeReview(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(became_aware_on__isnull=False)
                 | Q(decision_on__isnull=False)
-                | Q(commissioned_on__isnull=False),
+                | Q(commissioned_on__isnull=False)
+                | Q(kind=ReviewKind.NATIONAL, published_on__isnull=False),
                 name="reviews_practicereview_has_a_start",
                 violation_error_message=(
-                    "Give the date the partnership became aware, decided on or commissioned the review."
+                    "Give the date the partnership became aware, decided on or commissioned the review "
+                    "(for a national review, the date the panel published it)."
                 ),
             ),
             *[_not_before(earlier, later, name) for earlier, later, name in STEP_ORDER],
@@ -168,10 +177,29 @@ class PracticeReview(TimeStampedModel):
         return [(label, getattr(self, name)) for name, label in STEP_FIELDS]
 
 
+class Decision(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted"
+    ACCEPTED_IN_PART = "accepted_in_part", "Accepted in part"
+    NOT_ACCEPTED = "not_accepted", "Not accepted"
+
+
+class DecidedBy(models.TextChoices):
+    BOARD = "board", "The partnership board"
+    SUBGROUP = "subgroup", "A subgroup"
+
+
 class Recommendation(TimeStampedModel):
     review = models.ForeignKey(PracticeReview, on_delete=models.CASCADE, related_name="recommendations")
     number = models.PositiveSmallIntegerField()
     text = models.TextField()
+    # The partnership's decision on the recommendation: blank until it is taken.
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decision_text = models.TextField("what was decided", blank=True)
+    decided_by = models.CharField(max_length=10, choices=DecidedBy.choices, blank=True)
+    decided_by_subgroup = models.ForeignKey(
+        "partnership.Subgroup", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_on = models.DateField("date of the decision", null=True, blank=True)
 
     class Meta:
         ordering = ["review", "number"]
@@ -179,6 +207,23 @@ class Recommendation(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["review", "number"], name="reviews_recommendation_unique_number"),
             models.CheckConstraint(condition=Q(number__gte=1), name="reviews_recommendation_number_positive"),
+            models.CheckConstraint(
+                condition=Q(decision="", decision_text="", decided_by="", decided_on__isnull=True)
+                | (
+                    Q(decision__in=Decision.values, decided_by__in=DecidedBy.values, decided_on__isnull=False)
+                    & ~Q(decision_text="")
+                ),
+                name="reviews_recommendation_decision_complete",
+                violation_error_message=(
+                    "A decision needs what was decided, who decided it and the date. Give all three."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by=DecidedBy.SUBGROUP, decided_by_subgroup__isnull=False)
+                | (~Q(decided_by=DecidedBy.SUBGROUP) & Q(decided_by_subgroup__isnull=True)),
+                name="reviews_recommendation_subgroup_when_decided_by_one",
+                violation_error_message="Choose the subgroup that decided, or say the board decided.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +246,7 @@ class ReviewAction(TimeStampedModel):
     completed_on = models.DateField("completed", null=True, blank=True)
     completion_evidence = models.TextField(blank=True, help_text="What shows the action was done.")
     impact_evidence = models.TextField(blank=True, help_text="What shows it made a difference to children.")
+    improvement = models.TextField("what improved", blank=True, help_text="What is better for children now.")
 
     class Meta:
         ordering = ["recommendation", "number"]

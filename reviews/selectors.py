@@ -83,7 +83,10 @@ def review_for(*, partnership, reference: str) -> PracticeReview:
     """A review of the partnership with its recommendations, actions and briefings; otherwise 404."""
     actions = Prefetch("actions", queryset=ReviewAction.objects.select_related("owner").order_by("number"))
     recommendations = Prefetch(
-        "recommendations", queryset=Recommendation.objects.prefetch_related(actions).order_by("number")
+        "recommendations",
+        queryset=Recommendation.objects.select_related("decided_by_subgroup")
+        .prefetch_related(actions)
+        .order_by("number"),
     )
     queryset = PracticeReview.objects.filter(partnership=partnership).prefetch_related(
         recommendations, "priorities", "briefings"

@@ -36,7 +36,7 @@ REVIEW_FIELDS = (
     "family_engaged",
     "learning_themes",
 )
-ACTION_FIELDS = ("status", "completed_on", "completion_evidence", "impact_evidence")
+ACTION_FIELDS = ("status", "completed_on", "completion_evidence", "impact_evidence", "improvement")
 
 
 class ReviewError(DomainError):
@@ -52,7 +52,7 @@ def _snapshot(obj: models.Model, names: Iterable[str]) -> dict:
 
 
 def _action_values(
-    status: str, completed_on: datetime.date | None, completion_evidence: str, impact_evidence: str
+    status: str, completed_on: datetime.date | None, completion_evidence: str, impact_evidence: str, improvement: str
 ) -> dict:
     if status not in ActionStatus.values:
         raise ReviewError("Choose a status: not started, in progress or completed.")
@@ -66,6 +66,7 @@ def _action_values(
         "completed_on": completed_on if status == ActionStatus.COMPLETED else None,
         "completion_evidence": completion_evidence,
         "impact_evidence": impact_evidence,
+        "improvement": improvement.strip(),
     }
 
 
@@ -77,16 +78,19 @@ def review_action_update(
     completed_on: datetime.date | None,
     completion_evidence: str,
     impact_evidence: str,
+    improvement: str | None = None,
     note: str = "",
 ) -> ActionUpdate:
     """Record an action's new status and evidence, a history row of who changed what, and the audit entry."""
     if not user_can_update_review_action(user, action):
         raise NotAllowed("Only the owning agency's lead or the business manager can update this action.")
-    values = _action_values(status, completed_on, completion_evidence, impact_evidence)
     note = note.strip()
     with transaction.atomic():
         locked = ReviewAction.objects.select_for_update().get(pk=action.pk)
         before = _snapshot(locked, ACTION_FIELDS)
+        # A caller that does not say what improved leaves it as it is.
+        improvement = before["improvement"] if improvement is None else improvement
+        values = _action_values(status, completed_on, completion_evidence, impact_evidence, improvement)
         for name, value in values.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*ACTION_FIELDS, "updated_at"])

@@ -277,6 +277,7 @@ TABLE = {
     "reports:checklist_exemption": (REPORTS_PERIOD | {"code": "training"}, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404, lead_c=403)),
     "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
+    "reports:challenge_register": (REPORTS_PERIOD, expect(302, 403, 403, 403, 403, 200, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
     "reports:pdf_retry": (REPORTS_PERIOD | {"number": MatrixPublished()}, expect(302, 403, 403, 403, 405, 403, 404)),
     # public pages: published reports and the accessibility statement, for everyone
@@ -380,6 +381,19 @@ TABLE = {
     "reviews:create": ({"partnership_slug": "{partnership}"}, expect(302, 403, 403, 403, 200, 403, 404)),
     "reviews:edit": (
         {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    # Recommendations, their decisions and new actions: the business manager keeps the record.
+    "reviews:recommendation_add": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "reviews:recommendation_decision": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review"), "number": 1},
+        expect(302, 403, 403, 403, 200, 403, 404),
+    ),
+    "reviews:action_add": (
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review"), "number": 1},
         expect(302, 403, 403, 403, 200, 403, 404),
     ),
     "reviews:briefings": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),

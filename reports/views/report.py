@@ -20,7 +20,12 @@ from partnership.access import period_for, require
 from reports import services
 from reports.assembly import report_assemble
 from reports.models import ExemptionKind, PublishedReport
-from reports.permissions import user_can_preview_report, user_can_publish_report, user_can_sign_off_report
+from reports.permissions import (
+    user_can_comment_on_challenges,
+    user_can_preview_report,
+    user_can_publish_report,
+    user_can_sign_off_report,
+)
 from reports.publishing import (
     PublishRefused,
     draft_matches_version,
@@ -92,6 +97,7 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         "evidence_negative": -EVIDENCE_SHOWN,
         "versions": versions,
         "can_publish": user_can_publish_report(request.user, period),
+        "can_comment_on_challenges": user_can_comment_on_challenges(request.user, period),
         "statutory_agency": statutory_agency,
         "sign_off_form": sign_off_form or SignOffForm(),
         "publish_form": publish_form,

@@ -119,6 +119,31 @@ PAGES = [
         {"partnership_slug": "{partnership}", "action_id": MatrixReview("action")},
         "Update action 1.1",
     ),
+    (
+        "business_manager",
+        "reviews:detail",
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        "Add an action",
+    ),
+    (
+        "business_manager",
+        "reviews:recommendation_decision",
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review"), "number": 1},
+        "Decision on recommendation 1",
+    ),
+    (
+        "business_manager",
+        "reviews:action_add",
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review"), "number": 1},
+        "Add an action to recommendation 1",
+    ),
+    (
+        "business_manager",
+        "reviews:recommendation_add",
+        {"partnership_slug": "{partnership}", "reference": MatrixReview("review")},
+        "Add a recommendation",
+    ),
+    ("scrutineer", "reports:challenge_register", REPORTS_PERIOD, "The year's challenges"),
     ("business_manager", "reviews:risks", {"partnership_slug": "{partnership}"}, "Review risk register"),
     ("contributor", "reviews:briefings", {"partnership_slug": "{partnership}"}, "Learning briefings"),
     # training (issue 5): MatrixTraining makes a course, a session with a booking and an import.

@@ -18,6 +18,7 @@ PAIRS = [
     Pair(perms.user_can_sign_off_report, perms.periods_signable_by),
     Pair(perms.user_can_preview_report, perms.periods_previewable_by),
     Pair(perms.user_can_publish_report, perms.periods_publishable_by),
+    Pair(perms.user_can_comment_on_challenges, perms.periods_challenges_commentable_by),
 ]
 # One section's roles, which the booleans above ask the workflow table about.
 HELPERS = ("section_roles",)

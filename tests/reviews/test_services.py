@@ -117,6 +117,10 @@ def test_unknown_status_is_refused(world):
 
 # Practice reviews -----------------------------------------------------------
 
+NO_START = (
+    "Give the date the partnership became aware, decided on or commissioned the review "
+    "(for a national review, the date the panel published it)."
+)
 REVIEW = {
     "reference": "CSPR-9",
     "title": "Child Z",
@@ -191,7 +195,11 @@ def test_other_roles_are_refused_a_new_review(world, role):
         ),
         (
             {"became_aware_on": None, "notification_sent_on": None},
-            ["Give the date the partnership became aware, decided on or commissioned the review."],
+            [NO_START],
+        ),
+        (  # only a national review is dated by its publication alone
+            {"became_aware_on": None, "notification_sent_on": None, "published_on": D(2020, 7, 1)},
+            [NO_START],
         ),
         ({"kind": "inquest"}, ["Kind: Value 'inquest' is not a valid choice."]),
         (
