@@ -19,7 +19,7 @@ from partnership.services import period_open
 from people.demo import people_demo_load
 from reports.demo import reports_demo_load
 from reports.demo_signoff import report_demo_sign_off
-from reviews.demo import reviews_demo_load
+from reviews.demo import review_decisions_demo_load, reviews_demo_load
 from training.demo import training_demo_load
 
 DEMO_DIR = Path(__file__).resolve().parent / "dudley-2019-20"
@@ -97,6 +97,8 @@ def demo_next_period_load(*, result: DemoResult, data_dir: Path = NEXT_DIR) -> i
     )
     changes += funding_changes
     changes += subgroup_meetings_demo_load(partnership=result.partnership, period=period, rows=data["meetings"])
-    changes += reports_demo_load(partnership=result.partnership, period=period, data_dir=data_dir)
+    where = {"partnership": result.partnership, "period": period}
+    changes += review_decisions_demo_load(**where, path=data_dir / "review_decisions.yaml")
+    changes += reports_demo_load(**where, data_dir=data_dir)
     changes += report_demo_sign_off(period=period, data_dir=data_dir)
     return changes

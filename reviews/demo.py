@@ -89,8 +89,9 @@ def _load_review(partnership, row, agencies, priorities) -> tuple[PracticeReview
                     "status": action["status"],
                     "completed_on": _date(action.get("completed_on")),
                     "completion_evidence": action.get("completion_evidence", ""),
-                    "impact_evidence": action.get("impact_evidence", ""),
-                },
+                }
+                # Evidence of impact often comes a year later (review_decisions.yaml): kept unless given here.
+                | ({"impact_evidence": action["impact_evidence"]} if action.get("impact_evidence") else {}),
             )[1]
     return review, changes
 
