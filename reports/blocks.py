@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from agencies.selectors import funding_for_period, membership_table
 from lib.charts import svg_inline
 from reports.fragments import chart_svg_stored
+from reports.progress_selectors import progress_block_data
 from reviews.stats import review_statistics
 from training.stats import training_block as training_figures
 
@@ -55,11 +56,16 @@ def reviews_block(period) -> Block:
     return Block("reviews", "reports/blocks/reviews.html", {"reviews": review_statistics(period=period)})
 
 
+def progress_block(period) -> Block:
+    return Block("progress", "reports/blocks/progress.html", {"progress": progress_block_data(period=period)})
+
+
 BLOCKS: dict[str, Callable] = {
     "membership": membership_block,
     "funding": funding_block,
     "training": training_block,
     "reviews": reviews_block,
+    "progress": progress_block,
 }
 
 
