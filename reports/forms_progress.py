@@ -33,6 +33,14 @@ DevelopmentItemFormSet = forms.formset_factory(
 )
 
 
+def development_formset_bound(data) -> forms.BaseFormSet:
+    """The posted formset; a post without its management form (a page from before the list existed) holds none."""
+    prefix = "development"
+    if f"{prefix}-TOTAL_FORMS" not in data:
+        data = {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    return DevelopmentItemFormSet(data, prefix=prefix)
+
+
 def development_initial(content: dict) -> list[dict]:
     """The formset's initial data from a revision's content (none for revisions saved before the list)."""
     return [{"title": item["title"], "detail": item.get("detail", "")} for item in development_items(content)]

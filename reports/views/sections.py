@@ -28,7 +28,12 @@ from reports.forms import (
     content_from_forms,
     section_initial,
 )
-from reports.forms_progress import DevelopmentItemFormSet, development_from_formset, development_initial
+from reports.forms_progress import (
+    DevelopmentItemFormSet,
+    development_formset_bound,
+    development_from_formset,
+    development_initial,
+)
 from reports.models import ChallengeState, SectionRevision, SectionState
 from reports.permissions import (
     section_roles,
@@ -104,7 +109,7 @@ def _edit_forms(request, section):
             SectionForm(request.POST, suggested_words=suggested),
             QuoteFormSet(request.POST, prefix="quotes"),
             TableFormSet(request.POST, request.FILES, prefix="tables"),
-            DevelopmentItemFormSet(request.POST, prefix="development"),
+            development_formset_bound(request.POST),
         )
     current = section.current_revision
     main, quotes, tables = section_initial(current.content if current else empty_content())
@@ -136,7 +141,7 @@ def _with_one_more(request, section):
         SectionForm(data, suggested_words=suggested),
         QuoteFormSet(data, prefix="quotes"),
         TableFormSet(data, request.FILES, prefix="tables"),
-        DevelopmentItemFormSet(data, prefix="development"),
+        development_formset_bound(data),
     )
     for bound in (forms[0], *forms[1].forms, *forms[2].forms, *forms[3].forms):
         bound._errors = ErrorDict()  # keep what was typed without judging it yet
