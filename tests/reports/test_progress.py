@@ -48,7 +48,8 @@ def last_year(world):
 
 
 def _carry(world, source, target):
-    return progress.progress_items_carry(user=world.users["business_manager"], source_period=source, target_period=target)
+    manager = world.users["business_manager"]
+    return progress.progress_items_carry(user=manager, source_period=source, target_period=target)
 
 
 def _items(period):
@@ -103,7 +104,8 @@ def test_open_items_are_carried_again_and_achieved_ones_are_not(world, last_year
 
 
 def test_copying_the_outline_carries_the_open_items(world, last_year, next_period):
-    copied = services.outline_copy(user=world.users["business_manager"], source_period=last_year, target_period=next_period)
+    manager = world.users["business_manager"]
+    copied = services.outline_copy(user=manager, source_period=last_year, target_period=next_period)
     assert copied == 3
     assert set(_items(next_period)) == {"Neglect", "Exploitation", "GP reports", "Audit", "Partnership-wide"}
 
@@ -147,7 +149,10 @@ def test_a_rating_with_its_explanation_is_saved_and_audited(world, item):
     )  # fmt: skip
     item.refresh_from_db()
     assert (item.rating, item.evidence, item.explanation, item.what_will_change) == (
-        "little", "Some.", "No staff.", "A new post."
+        "little",
+        "Some.",
+        "No staff.",
+        "A new post.",
     )
     assert item.evidence_links == [{"kind": "training", "ref": "attended", "label": "Delegates who attended"}]
     assert rated.rated_by == world.users["lead_a"]
