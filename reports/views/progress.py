@@ -62,6 +62,7 @@ def progress_list(request, partnership_slug, period_slug):
     require(user_can_view_progress(request.user, period))
     page = paginate(request, tracked_items_for(user=request.user, period=period), what="the items", per_page=PAGE_SIZE)
     for item in page.object_list:
+        item.period = period
         item.can_update = user_can_update_tracked_item(request.user, item)
     context = _base(period) | {
         "page": page,
