@@ -219,3 +219,15 @@ def test_development_items_are_cleaned_and_old_revisions_have_none():
     with pytest.raises(InvalidInput) as refused:
         content_clean(content(development_items=[{"title": "", "detail": "Detail without a title."}]))
     assert refused.value.messages == ["Area for development 1: give it a short title."]
+
+
+def test_the_diff_shows_a_changed_area_for_development():
+    from reports.diff import section_changes
+
+    old = content("Same.")
+    new = content("Same.", development_items=[{"title": "GP reports", "detail": "All of them."}])
+    changed = [change for change in section_changes(old, new, rendered=False) if change.changed]
+    assert [(change.key, change.label) for change in changed] == [
+        ("development-items", "Areas for development to carry forward")
+    ]
+    assert "GP reports: All of them." in "".join(part.text for part in changed[0].parts)
