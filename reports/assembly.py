@@ -19,7 +19,7 @@ from lib.charts import ChartSpec
 from reports.blocks import Block, block_fill
 from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
-from reports.content import content_has_substance
+from reports.content import content_has_substance, development_items
 from reports.markdown import markdown_render
 from reports.models import SectionRevision, SectionSpec, SectionState
 
@@ -123,6 +123,11 @@ class ReportEntry:
     @cached_property
     def areas_for_development(self) -> str:
         return self._markdown("areas_for_development", self._top + 1)
+
+    @property
+    def development_items(self) -> list[dict]:
+        """The structured areas for development (none in revisions saved before the list existed)."""
+        return development_items(self.content)
 
     @cached_property
     def _quotes(self) -> tuple[list[dict], list[dict]]:

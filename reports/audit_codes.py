@@ -22,4 +22,9 @@ AUDIT_CODES = {
     "reports.challenges.commented": "commented on the challenge register of {period_label}",
     "reports.checklist.exempted": "said '{theme}' needs no section: {kind}",
     "reports.checklist.exemption_cleared": "withdrew the exemption of '{theme}'",
+    "reports.progress.carried": "carried {count} open items from {source} into this period",
+    "reports.progress.item_added": "added the tracked item {target}",
+    "reports.progress.item_changed": "changed the tracked item {target}",
+    "reports.progress.item_assigned": "gave the tracked item {target} to {owner}",
+    "reports.progress.item_rated": "rated the progress of {target}: {rating}",
 }

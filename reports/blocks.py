@@ -13,6 +13,7 @@ from agencies.selectors import funding_for_period, membership_table
 from lib.charts import svg_inline
 from reports.challenge_register import challenge_register
 from reports.fragments import chart_svg_stored
+from reports.progress_selectors import progress_block_data
 from reviews.stats import review_decisions, review_statistics
 from training.stats import training_block as training_figures
 
@@ -66,6 +67,10 @@ def challenges_block(period) -> Block:
     return Block("challenges", "reports/blocks/challenges.html", {"register": challenge_register(period=period)})
 
 
+def progress_block(period) -> Block:
+    return Block("progress", "reports/blocks/progress.html", {"progress": progress_block_data(period=period)})
+
+
 BLOCKS: dict[str, Callable] = {
     "membership": membership_block,
     "funding": funding_block,
@@ -73,6 +78,7 @@ BLOCKS: dict[str, Callable] = {
     "reviews": reviews_block,
     "review_decisions": review_decisions_block,
     "challenges": challenges_block,
+    "progress": progress_block,
 }
 
 

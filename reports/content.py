@@ -2,7 +2,12 @@
 
 {"narrative": str, "key_achievements": str, "areas_for_development": str,
  "quotes": [{"kind": "quote"|"case_study", "title": str, "text": str, "attribution": str, "consented": True}],
- "tables": [{"title": str, "columns": [str], "rows": [[str]], "source": str, "chart": ""|"bar"|"line"}]}
+ "tables": [{"title": str, "columns": [str], "rows": [[str]], "source": str, "chart": ""|"bar"|"line"}],
+ "development_items": [{"title": str, "detail": str}]}
+
+"development_items" is the structured list of areas for development that the next period carries
+forward (reports.progress). It is stored only when the section has some, so revisions saved before
+it existed, and sections without any, keep the same shape.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ MAX_TABLES = 20
 MAX_ROWS = 500
 MAX_COLUMNS = 20
 MAX_CELL_CHARS = 500
+MAX_DEVELOPMENT_ITEMS = 30
+MAX_ITEM_TITLE_CHARS = 200
+MAX_ITEM_DETAIL_CHARS = 2_000
 
 
 def empty_content() -> dict:
@@ -39,6 +47,9 @@ def content_clean(data: dict) -> dict:
         content[name] = text
     content["quotes"] = _clean_quotes(data.get("quotes") or [], errors)
     content["tables"] = _clean_tables(data.get("tables") or [], errors)
+    items = _clean_development_items(data.get("development_items") or [], errors)
+    if items:
+        content["development_items"] = items
     if errors:
         raise InvalidInput(errors)
     return content
@@ -114,6 +125,31 @@ def _clean_tables(tables: list, errors: list[str]) -> list[dict]:
     return cleaned
 
 
+def _clean_development_items(items: list, errors: list[str]) -> list[dict]:
+    if len(items) > MAX_DEVELOPMENT_ITEMS:
+        errors.append(f"A section can list at most {MAX_DEVELOPMENT_ITEMS} areas for development. Combine some.")
+        return []
+    cleaned = []
+    for index, item in enumerate(items, start=1):
+        title = " ".join(str(item.get("title") or "").split())
+        detail = str(item.get("detail") or "").replace("\r\n", "\n").strip()
+        if not title and not detail:
+            continue
+        if not title:
+            errors.append(f"Area for development {index}: give it a short title.")
+        if len(title) > MAX_ITEM_TITLE_CHARS:
+            errors.append(f"Area for development {index}: keep the title under {MAX_ITEM_TITLE_CHARS} characters.")
+        if len(detail) > MAX_ITEM_DETAIL_CHARS:
+            errors.append(f"Area for development {index}: keep the detail under {MAX_ITEM_DETAIL_CHARS:,} characters.")
+        cleaned.append({"title": title, "detail": detail})
+    return cleaned
+
+
+def development_items(content: dict | None) -> list[dict]:
+    """The section's structured areas for development; none for revisions saved before the list existed."""
+    return list((content or {}).get("development_items") or [])
+
+
 def content_has_substance(content: dict | None) -> bool:
     """Whether a revision says anything: some text, a quote or a table with rows."""
     if not content:
@@ -122,4 +158,5 @@ def content_has_substance(content: dict | None) -> bool:
         any(str(content.get(name) or "").strip() for name in TEXT_FIELDS)
         or bool(content.get("quotes"))
         or any(table.get("rows") for table in content.get("tables") or [])
+        or bool(development_items(content))
     )

@@ -51,6 +51,10 @@ def section_file_read(path: Path) -> dict:
         "narrative": body.strip(),
         "key_achievements": front.get("key_achievements") or "",
         "areas_for_development": front.get("areas_for_development") or "",
+        "development_items": [
+            {"title": item.get("title") or "", "detail": item.get("detail") or ""}
+            for item in front.get("development_items") or []
+        ],
         "quotes": [
             {
                 "kind": q.get("kind") or "quote",

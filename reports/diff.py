@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from reports.content import development_items
 from reports.markdown import MarkdownTooLong, markdown_render
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
@@ -174,6 +175,9 @@ def _fields(content: dict, *, rendered: bool) -> dict[str, tuple[str, str]]:
         "key-achievements": ("Key achievements", text(content.get("key_achievements", ""))),
         "areas-for-development": ("Areas for development", text(content.get("areas_for_development", ""))),
     }
+    if items := development_items(content):
+        listed = "\n".join(f"{i['title']}: {i['detail']}" if i.get("detail") else i["title"] for i in items)
+        fields["development-items"] = ("Areas for development to carry forward", listed)
     for index, quote in enumerate(content.get("quotes", []), start=1):
         label = f"Quote {index}" + (f": {quote['title']}" if quote.get("title") else "")
         fields[f"quote-{index}"] = (label, f"{quote.get('text', '')}\n— {quote.get('attribution', '')}")

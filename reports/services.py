@@ -43,6 +43,7 @@ from reports.permissions import (
     user_can_publish_report,
     user_can_view_section,
 )
+from reports.progress import progress_items_carry
 
 MAX_COMMENT_CHARS = 10_000
 
@@ -563,6 +564,8 @@ def outline_copy(*, user, source_period, target_period) -> int:
             actor=user,
             reason=f"{len(copies)} sections copied from {source_period.label}",
         )
+        # A new period starts from the last one: its open priorities and areas for development come too.
+        progress_items_carry(user=user, source_period=source_period, target_period=target_period)
     return len(copies)
 
 

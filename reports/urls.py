@@ -1,11 +1,12 @@
 from django.urls import path
 
-from reports.views import challenge_register, period, report, sections
+from reports.views import challenge_register, period, progress, report, sections
 
 app_name = "reports"
 
 PERIOD = "p/<slug:partnership_slug>/periods/<slug:period_slug>/"
 SECTION = PERIOD + "sections/<slug:section_slug>/"
+ITEM = PERIOD + "progress/<uuid:item_uuid>/"
 
 urlpatterns = [
     path(PERIOD + "sections/", period.dashboard, name="dashboard"),
@@ -36,4 +37,8 @@ urlpatterns = [
     path(SECTION + "challenges/<int:challenge_id>/close/", sections.challenge_close, name="challenge_close"),
     path(SECTION + "history/", sections.section_history_view, name="section_history"),
     path(SECTION + "diff/", sections.section_diff, name="section_diff"),
+    path(PERIOD + "progress/", progress.progress_list, name="progress"),
+    path(PERIOD + "progress/add/", progress.progress_add, name="progress_add"),
+    path(ITEM, progress.tracked_item, name="tracked_item"),
+    path(ITEM + "edit/", progress.tracked_item_edit, name="tracked_item_edit"),
 ]

@@ -80,6 +80,26 @@ SECTION_READERS = expect(302, 200, 404, 200, 200, 200, 404)
 REPORT_READERS = expect(302, 200, 200, 403, 200, 200, 404, lead_c=403)  # statutory leads sign off; agency C is not one
 
 
+class MatrixTrackedItem:
+    """reports rows: a tracked item owned by agency A (council) in the test period, made when the URL is reversed."""
+
+    def __str__(self):
+        from agencies.models import Agency
+        from partnership.models import ReportingPeriod
+        from reports.models import TrackedItem
+
+        period = ReportingPeriod.objects.get(partnership__slug="tsp", slug="2019-20")
+        item, _ = TrackedItem.objects.get_or_create(
+            period=period,
+            carry_key="matrix",
+            defaults={"title": "Matrix item", "origin": "added", "owner_agency": Agency.objects.get(slug="council")},
+        )
+        return str(item.uuid)
+
+
+REPORTS_ITEM = REPORTS_PERIOD | {"item_uuid": MatrixTrackedItem()}
+
+
 class MatrixReview:
     """reviews rows: review 'MATRIX-1' with one action owned by agency A, made when the URL is reversed."""
 
@@ -280,6 +300,11 @@ TABLE = {
     "reports:challenge_register": (REPORTS_PERIOD, expect(302, 403, 403, 403, 403, 200, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
     "reports:pdf_retry": (REPORTS_PERIOD | {"number": MatrixPublished()}, expect(302, 403, 403, 403, 405, 403, 404)),
+    # reports (issue 14): tracked items. Leads read every item but change only their agency's (A owns this one).
+    "reports:progress": (REPORTS_PERIOD, MEMBERS_ONLY),
+    "reports:progress_add": (REPORTS_PERIOD, MANAGER_ONLY),
+    "reports:tracked_item": (REPORTS_ITEM, MEMBERS_ONLY),
+    "reports:tracked_item_edit": (REPORTS_ITEM, expect(302, 200, 403, 403, 200, 403, 404)),
     # public pages: published reports and the accessibility statement, for everyone
     "public:index": ({}, everyone(200)),
     "public:accessibility": ({}, everyone(200)),

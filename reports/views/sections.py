@@ -28,6 +28,12 @@ from reports.forms import (
     content_from_forms,
     section_initial,
 )
+from reports.forms_progress import (
+    DevelopmentItemFormSet,
+    development_formset_bound,
+    development_from_formset,
+    development_initial,
+)
 from reports.models import ChallengeState, SectionRevision, SectionState
 from reports.permissions import (
     section_roles,
@@ -103,6 +109,7 @@ def _edit_forms(request, section):
             SectionForm(request.POST, suggested_words=suggested),
             QuoteFormSet(request.POST, prefix="quotes"),
             TableFormSet(request.POST, request.FILES, prefix="tables"),
+            development_formset_bound(request.POST),
         )
     current = section.current_revision
     main, quotes, tables = section_initial(current.content if current else empty_content())
@@ -111,10 +118,15 @@ def _edit_forms(request, section):
         SectionForm(initial=main, suggested_words=suggested),
         QuoteFormSet(initial=quotes, prefix="quotes"),
         TableFormSet(initial=tables, prefix="tables"),
+        DevelopmentItemFormSet(initial=development_initial(current.content if current else {}), prefix="development"),
     )
 
 
-ADD_BUTTONS = {"add_quote": ("quotes", QuoteFormSet), "add_table": ("tables", TableFormSet)}
+ADD_BUTTONS = {
+    "add_quote": ("quotes", QuoteFormSet),
+    "add_table": ("tables", TableFormSet),
+    "add_development": ("development", DevelopmentItemFormSet),
+}
 
 
 def _with_one_more(request, section):
@@ -129,8 +141,9 @@ def _with_one_more(request, section):
         SectionForm(data, suggested_words=suggested),
         QuoteFormSet(data, prefix="quotes"),
         TableFormSet(data, request.FILES, prefix="tables"),
+        development_formset_bound(data),
     )
-    for bound in (forms[0], *forms[1].forms, *forms[2].forms):
+    for bound in (forms[0], *forms[1].forms, *forms[2].forms, *forms[3].forms):
         bound._errors = ErrorDict()  # keep what was typed without judging it yet
     return forms
 
@@ -167,7 +180,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
     require(user_can_edit_section(request.user, section))
     adding = request.method == "POST" and any(button in request.POST for button in ADD_BUTTONS)
-    form, quotes, tables = _with_one_more(request, section) if adding else _edit_forms(request, section)
+    form, quotes, tables, development = _with_one_more(request, section) if adding else _edit_forms(request, section)
     context = {
         "section": section,
         "spec": section.spec,
@@ -178,12 +191,18 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
         "form": form,
         "quotes": quotes,
         "tables": tables,
+        "development": development,
     }
     if request.method == "POST" and not adding:
-        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid()]
-        context["summary_errors"] = formset_errors("Quote", quotes) + formset_errors("Table", tables)
+        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid(), development.is_valid()]
+        context["summary_errors"] = (
+            formset_errors("Quote", quotes)
+            + formset_errors("Table", tables)
+            + formset_errors("Area for development", development)
+        )
         if all(valid) and not form.errors:
             content = content_from_forms(form, quotes, tables)
+            content["development_items"] = development_from_formset(development)
             if "preview" in request.POST:
                 context["preview"] = content
             else:

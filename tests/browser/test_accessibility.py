@@ -10,6 +10,7 @@ from tests.agencies.matrix import MatrixAgencies
 from tests.browser.conftest import axe_violations, sign_in
 from tests.factories import PASSWORD
 from tests.test_permission_matrix import (
+    REPORTS_ITEM,
     REPORTS_PERIOD,
     REPORTS_SECTION,
     SETUP,
@@ -101,6 +102,11 @@ PAGES = [
     ("business_manager", "reports:report", REPORTS_PERIOD, "Statutory checklist"),
     ("lead_b", "reports:report", REPORTS_PERIOD, "Sign off this draft for Police"),
     ("scrutineer", "reports:report_preview", REPORTS_PERIOD, "Preview, not published"),
+    # tracked items (issue 14): MatrixTrackedItem makes an item owned by agency A.
+    ("business_manager", "reports:progress", REPORTS_PERIOD, "Tracked items"),
+    ("business_manager", "reports:progress_add", REPORTS_PERIOD, "Add an item"),
+    ("lead_a", "reports:tracked_item", REPORTS_ITEM, "Rate its progress"),
+    ("business_manager", "reports:tracked_item_edit", REPORTS_ITEM, "Change Matrix item"),
     ("anonymous", "public:index", {}, "Published annual reports"),
     ("anonymous", "public:partnership_reports", {"partnership_slug": "{partnership}"}, "has not published a report"),
     ("anonymous", "public:accessibility", {}, "Accessibility statement"),
