@@ -21,4 +21,7 @@ AUDIT_CODES = {
     "reports.report.pdf_gave_up": "marked the PDF of version {version} failed after {attempts} unfinished attempts",
     "reports.checklist.exempted": "said '{theme}' needs no section: {kind}",
     "reports.checklist.exemption_cleared": "withdrew the exemption of '{theme}'",
+    "reports.voice.added": "added what {target} said to the voice ledger",
+    "reports.voice.changed": "changed the voice ledger entry from {target}",
+    "reports.voice.removed": "removed the voice ledger entry from {target}",
 }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from agencies.selectors import funding_for_period, membership_table
 from lib.charts import svg_inline
 from reports.fragments import chart_svg_stored
+from reports.voice import voice_statistics
 from reviews.stats import review_statistics
 from training.stats import training_block as training_figures
 
@@ -55,11 +56,16 @@ def reviews_block(period) -> Block:
     return Block("reviews", "reports/blocks/reviews.html", {"reviews": review_statistics(period=period)})
 
 
+def voice_block(period) -> Block:
+    return Block("voice", "reports/blocks/voice.html", {"voice": voice_statistics(period=period)})
+
+
 BLOCKS: dict[str, Callable] = {
     "membership": membership_block,
     "funding": funding_block,
     "training": training_block,
     "reviews": reviews_block,
+    "voice": voice_block,
 }
 
 

@@ -28,7 +28,9 @@ from reports.forms import (
     content_from_forms,
     section_initial,
 )
-from reports.models import ChallengeState, SectionRevision, SectionState
+from reports.childrens import TARGET as READABILITY_TARGET
+from reports.childrens import readability_of
+from reports.models import ChallengeState, SectionRevision, SectionState, SpecKind
 from reports.permissions import (
     section_roles,
     user_can_answer_challenge,
@@ -199,6 +201,9 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
                 else:
                     messages.success(request, f"Saved as revision {revision.number}.")
                     return to_section(section)
+    if section.spec.kind == SpecKind.CHILDREN:  # its writer sees how easy the text is to read, as last saved or previewed
+        context["readability"] = readability_of(_value(form, "narrative"))
+        context["readability_target"] = READABILITY_TARGET
     parts = editor_parts(form, quotes, tables)
     if sum(1 for part in parts[3:] if part["words"]) >= PARTS_LIST_FROM:
         context["parts"] = parts
