@@ -321,3 +321,15 @@ def test_entries_for_applies_both_filters(world, priorities):
         agency_id=world.agency_a.pk,
     )  # fmt: skip
     assert found.count() == 1
+
+
+def test_block_and_the_childrens_link_keep_the_pdf_within_the_structure_rules(voice_report):
+    from reports.rendering import report_pdf
+    from tests.reports.pdf_rules import pdf_ua_problems
+
+    childrens = add_spec(voice_report.period, 3, "Our year, for children", kind="children", level=2)
+    add_section(childrens, voice_report.users["business_manager"], content("We listened."))
+    report = report_assemble(period=voice_report.period, preview=False)
+    report.childrens_url = "/reports/tsp/2019-20/v1/children/"
+    pdf = report_pdf(report_html(report))
+    assert pdf_ua_problems(pdf.data) == []
