@@ -110,8 +110,10 @@ def readability_of(text: str) -> Readability | None:
 
 def childrens_spec_defaults(fields: dict) -> dict:
     """A children's version is the business manager's to write unless the outline names another writer."""
-    if fields.get("kind") == SpecKind.CHILDREN and fields.get("author") == Author.AGENCY and not fields.get(
-        "owner_agency"
+    if (
+        fields.get("kind") == SpecKind.CHILDREN
+        and fields.get("author") == Author.AGENCY
+        and not fields.get("owner_agency")
     ):
         return fields | {"author": Author.BUSINESS_MANAGER}
     return fields
@@ -156,8 +158,8 @@ def childrens_html(report, *, full_url: str, version=None) -> str:
 def childrens_publishable(report) -> bool:
     """Whether the report has a children's version with words in it to publish."""
     entry = report.childrens
-    return entry is not None and entry.revision_id is not None and bool(
-        (entry.content or {}).get("narrative", "").strip()
+    return (
+        entry is not None and entry.revision_id is not None and bool((entry.content or {}).get("narrative", "").strip())
     )
 
 

@@ -20,7 +20,9 @@ class VoiceEntryForm(PortalFormMixin, forms.Form):
     source = forms.CharField(
         label="Who said it", max_length=200, help_text="A group or a service, for example 'Young people's forum'."
     )
-    said_on = forms.DateField(label="Date it was said", help_text=DATE_HINT, widget=forms.DateInput(attrs={"type": "date"}))
+    said_on = forms.DateField(
+        label="Date it was said", help_text=DATE_HINT, widget=forms.DateInput(attrs={"type": "date"})
+    )
     method = forms.ChoiceField(label="How it was gathered", choices=[("", "Choose one"), *VoiceMethod.choices])
     agency = forms.ModelChoiceField(queryset=None, required=False, label="Agency", empty_label="The partnership")
     priority = forms.ModelChoiceField(

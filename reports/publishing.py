@@ -129,7 +129,11 @@ class Readiness:
 
 def _unapproved_reason(number: str, title: str) -> str:
     # The children's version has no number: it is a page beside the report (reports.childrens).
-    return f"Section {number} '{title}' is not approved." if number else f"The children's version '{title}' is not approved."
+    return (
+        f"Section {number} '{title}' is not approved."
+        if number
+        else f"The children's version '{title}' is not approved."
+    )
 
 
 def report_readiness(*, period) -> Readiness:

@@ -317,15 +317,20 @@ TABLE = {
     "reports:report_sign_off": (REPORTS_PERIOD, expect(302, 405, 405, 403, 403, 403, 404, lead_c=403)),
     "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
-    "reports:childrens_preview": (REPORTS_PERIOD, expect(302, 404, 404, 403, 404, 404, 404, lead_c=403)),  # no such section
+    "reports:childrens_preview": (
+        REPORTS_PERIOD,
+        expect(302, 404, 404, 403, 404, 404, 404, lead_c=403),
+    ),  # no such section
     # the voice ledger: members read (agency A's entry is not agency B's or C's to see), the manager and leads write
     "reports:voice": (REPORTS_PERIOD, MEMBERS_ONLY),
     "reports:voice_add": (REPORTS_PERIOD, expect(302, 200, 200, 403, 200, 403, 404, lead_c=200)),
     "reports:voice_change": (
-        REPORTS_PERIOD | {"entry_id": MatrixVoice()}, expect(302, 200, 404, 403, 200, 403, 404, lead_c=404)
+        REPORTS_PERIOD | {"entry_id": MatrixVoice()},
+        expect(302, 200, 404, 403, 200, 403, 404, lead_c=404),
     ),
     "reports:voice_remove": (
-        REPORTS_PERIOD | {"entry_id": MatrixVoice()}, expect(302, 405, 404, 403, 405, 403, 404, lead_c=404)
+        REPORTS_PERIOD | {"entry_id": MatrixVoice()},
+        expect(302, 405, 404, 403, 405, 403, 404, lead_c=404),
     ),
     "reports:pdf_retry": (REPORTS_PERIOD | {"number": MatrixPublished()}, expect(302, 403, 403, 403, 405, 403, 404)),
     # public pages: published reports and the accessibility statement, for everyone

@@ -21,9 +21,7 @@ pytestmark = pytest.mark.django_db
 
 EASY = "We listened to you. You told us school felt safe."
 MIDDLE = "Children told us that waiting for appointments made them worried. We changed the booking system."
-HARD = (
-    "The partnership commissioned an independent evaluation of multi-agency safeguarding arrangements."
-)
+HARD = "The partnership commissioned an independent evaluation of multi-agency safeguarding arrangements."
 
 
 # The readability score ----------------------------------------------------------------------------
@@ -120,7 +118,9 @@ def test_preview_links_to_the_childrens_preview_and_back(outline, client_as):
     client = client_as("business_manager")
     args = [outline.partnership.slug, outline.period.slug]
     preview = client.get(reverse("reports:report_preview", args=args)).content.decode()
-    assert f'href="{reverse("reports:childrens_preview", args=args)}">Our year, for children and young people' in preview
+    assert (
+        f'href="{reverse("reports:childrens_preview", args=args)}">Our year, for children and young people' in preview
+    )
     page = client.get(reverse("reports:childrens_preview", args=args))
     text = page.content.decode()
     assert page.status_code == 200 and "school felt safe" in text and "Preview, not published." in text
@@ -136,9 +136,10 @@ def test_an_unapproved_childrens_version_holds_up_publishing_by_name(world):
     manager = world.users["business_manager"]
     add_section(add_spec(world.period, 1, "Our year, for children", kind="children"), manager, content(EASY),
                 approved=False)  # fmt: skip
-    assert "The children's version 'Our year, for children' is not approved." in report_readiness(
-        period=world.period
-    ).reasons
+    assert (
+        "The children's version 'Our year, for children' is not approved."
+        in report_readiness(period=world.period).reasons
+    )
 
 
 # Publishing ------------------------------------------------------------------------------------------

@@ -61,7 +61,9 @@ def test_business_manager_adds_an_entry_for_the_partnership_and_it_is_audited(wo
 
 def test_agency_lead_adds_for_their_own_agency_only(world):
     lead = world.users["lead_a"]
-    assert voice_entry_add(user=lead, period=world.period, fields=fields(agency=world.agency_a)).agency == world.agency_a
+    assert (
+        voice_entry_add(user=lead, period=world.period, fields=fields(agency=world.agency_a)).agency == world.agency_a
+    )
     assert refusal(lambda: voice_entry_add(user=lead, period=world.period, fields=fields(agency=world.agency_b))) == [
         "You can only record entries for the agency you lead. Choose your own agency."
     ]
@@ -181,17 +183,18 @@ def ledger(world, priorities):
     neglect, exploitation = priorities
     day = datetime.date(2019, 11, 1)
     rows = [
-        dict(priority=exploitation, method="survey", said="Exploitation survey", we_did="Safe spaces.",
-             change_status="done", change_on=day),
-        dict(priority=neglect, method="survey", said="Neglect survey one"),
-        dict(priority=neglect, method="survey", said="Neglect survey two", we_did="Home visits.",
-             change_status="planned"),
-        dict(priority=neglect, method="focus_group", said="Neglect group", we_did="New leaflet.",
-             change_status="done", change_on=day),
-        dict(service="Health visiting", method="focus_group", said="Health visiting group"),
-        dict(service="Housing", method="complaint", said="Secret complaint text", consent="none", public=False),
-        dict(priority=neglect, method="interview", said="Private interview", consent="spoken",
-             consent_record="Noted by the advocate", public=False),
+        {"priority": exploitation, "method": "survey", "said": "Exploitation survey", "we_did": "Safe spaces.",
+         "change_status": "done", "change_on": day},
+        {"priority": neglect, "method": "survey", "said": "Neglect survey one"},
+        {"priority": neglect, "method": "survey", "said": "Neglect survey two", "we_did": "Home visits.",
+         "change_status": "planned"},
+        {"priority": neglect, "method": "focus_group", "said": "Neglect group", "we_did": "New leaflet.",
+         "change_status": "done", "change_on": day},
+        {"service": "Health visiting", "method": "focus_group", "said": "Health visiting group"},
+        {"service": "Housing", "method": "complaint", "said": "Secret complaint text", "consent": "none",
+         "public": False},
+        {"priority": neglect, "method": "interview", "said": "Private interview", "consent": "spoken",
+         "consent_record": "Noted by the advocate", "public": False},
     ]  # fmt: skip
     return [entry(world, service=row.pop("service", ""), **row) for row in rows]
 
@@ -291,8 +294,10 @@ def test_ledger_pages_at_20_and_costs_the_same_queries(world, client_as):
 def test_adding_through_the_page_saves_and_bad_input_shows_the_error(world, client_as):
     url = reverse("reports:voice_add", args=[world.partnership.slug, world.period.slug])
     client = client_as("lead_a")
-    form = {"said": "More clubs please", "source": "Youth club", "said_on": "2019-10-14", "method": "survey",
-            "agency": world.agency_a.pk, "service": "Youth service", "consent": "aggregate", "public": "on"}  # fmt: skip
+    form = {
+        "said": "More clubs please", "source": "Youth club", "said_on": "2019-10-14", "method": "survey",
+        "agency": world.agency_a.pk, "service": "Youth service", "consent": "aggregate", "public": "on",
+    }  # fmt: skip
     bad = client.post(url, form | {"consent": "none"})
     assert bad.status_code == 400
     page = bad.content.decode()

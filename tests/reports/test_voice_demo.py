@@ -48,8 +48,14 @@ def test_the_demo_ledger_keeps_the_complaint_without_consent_out_of_the_report(p
 
 def test_a_changed_demo_entry_is_changed_not_added(period, tmp_path):
     voice_demo_load(period=period, path=NEXT / "voice.yaml")
-    changed = (NEXT / "voice.yaml").read_text().replace("change_status: planned\n  - agency: west", "change_status: "
-                                                        "done\n    change_on: 2021-03-01\n  - agency: west")
+    changed = (
+        (NEXT / "voice.yaml")
+        .read_text()
+        .replace(
+            "change_status: planned\n  - agency: west",
+            "change_status: done\n    change_on: 2021-03-01\n  - agency: west",
+        )
+    )
     (tmp_path / "voice.yaml").write_text(changed)
     assert voice_demo_load(period=period, path=tmp_path / "voice.yaml") == 1
     assert VoiceEntry.objects.filter(period=period).count() == 7
