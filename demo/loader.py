@@ -19,6 +19,7 @@ from partnership.services import period_open
 from people.demo import people_demo_load
 from reports.demo import reports_demo_load
 from reports.demo_progress import progress_demo_load
+from reports.demo_voice import voice_demo_load
 from reports.demo_signoff import report_demo_sign_off
 from reviews.demo import review_decisions_demo_load, reviews_demo_load
 from training.demo import training_demo_load
@@ -102,5 +103,6 @@ def demo_next_period_load(*, result: DemoResult, data_dir: Path = NEXT_DIR) -> i
     changes += review_decisions_demo_load(**where, path=data_dir / "review_decisions.yaml")
     changes += reports_demo_load(**where, data_dir=data_dir)
     changes += progress_demo_load(period=period, path=data_dir / "progress.yaml")
+    changes += voice_demo_load(period=period, path=data_dir / "voice.yaml")
     changes += report_demo_sign_off(period=period, data_dir=data_dir)
     return changes

@@ -21,7 +21,7 @@ from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance, development_items
 from reports.markdown import markdown_render
-from reports.models import SectionRevision, SectionSpec, SectionState
+from reports.models import SectionRevision, SectionSpec, SectionState, SpecKind
 
 
 @dataclass
@@ -202,6 +202,9 @@ class AssembledReport:
     preview: bool
     specs: list = field(default_factory=list)
     revisions: RevisionContents | None = None
+    # The children's version: its own page beside the report, not part of its body (reports.childrens).
+    childrens: ReportEntry | None = None
+    childrens_url: str = ""  # where the contents list links to it; set by whoever renders the report
 
     @cached_property
     def checklist(self) -> list[ChecklistItem]:
@@ -234,9 +237,10 @@ class AssembledReport:
 
     def manifest(self) -> list[dict]:
         """Which revision of each section went in."""
+        entries = [*self.entries, *([self.childrens] if self.childrens else [])]
         return [
             {"spec": e.spec_slug, "title": e.title, "revision_id": e.revision_id, "revision": e.revision_number}
-            for e in self.entries
+            for e in entries
             if e.kind != "heading"
         ]
 
@@ -260,10 +264,13 @@ def outline_for_assembly(period):
 
 
 def heading_numbers(specs) -> list[str]:
-    """The printed number of each spec in outline order: chapters 1, 2; sections 2.1, 2.2."""
+    """The printed number of each spec in outline order: chapters 1, 2; sections 2.1, 2.2. The children's
+    version is a page of its own, outside the report's numbering: its number is empty."""
     numbers, chapter, section = [], 0, 0
     for spec in specs:
-        if spec.level == 1:
+        if spec.kind == SpecKind.CHILDREN:
+            numbers.append("")
+        elif spec.level == 1:
             chapter, section = chapter + 1, 0
             numbers.append(str(chapter))
         else:
@@ -289,6 +296,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
     contents = RevisionContents([])
     entries = []
     blocks: dict[str, Block] = {}
+    childrens = None
     for number, spec in zip(heading_numbers(specs), specs, strict=True):
         entry = ReportEntry(
             number=number,
@@ -304,13 +312,17 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
             section = getattr(spec, "section", None)
             contents.ids |= {entry.revision_id, section.approved_revision_id if section else None} - {None}
             entry.contents = contents
+        if spec.kind == SpecKind.CHILDREN:
+            entry.anchor, childrens = "childrens-version", entry
+            continue
         if spec.computed_block:
             blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
             entry.block = blocks[spec.computed_block]
         entries.append(entry)
     return AssembledReport(
-        partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs, revisions=contents
-    )
+        partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs,
+        revisions=contents, childrens=childrens,
+    )  # fmt: skip
 
 
 def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:

@@ -27,4 +27,7 @@ AUDIT_CODES = {
     "reports.progress.item_changed": "changed the tracked item {target}",
     "reports.progress.item_assigned": "gave the tracked item {target} to {owner}",
     "reports.progress.item_rated": "rated the progress of {target}: {rating}",
+    "reports.voice.added": "added what {target} said to the voice ledger",
+    "reports.voice.changed": "changed the voice ledger entry from {target}",
+    "reports.voice.removed": "removed the voice ledger entry from {target}",
 }

@@ -14,6 +14,7 @@ from lib.charts import svg_inline
 from reports.challenge_register import challenge_register
 from reports.fragments import chart_svg_stored
 from reports.progress_selectors import progress_block_data
+from reports.voice import voice_statistics
 from reviews.stats import review_decisions, review_statistics
 from training.stats import training_block as training_figures
 
@@ -71,6 +72,10 @@ def progress_block(period) -> Block:
     return Block("progress", "reports/blocks/progress.html", {"progress": progress_block_data(period=period)})
 
 
+def voice_block(period) -> Block:
+    return Block("voice", "reports/blocks/voice.html", {"voice": voice_statistics(period=period)})
+
+
 BLOCKS: dict[str, Callable] = {
     "membership": membership_block,
     "funding": funding_block,
@@ -79,6 +84,7 @@ BLOCKS: dict[str, Callable] = {
     "review_decisions": review_decisions_block,
     "challenges": challenges_block,
     "progress": progress_block,
+    "voice": voice_block,
 }
 
 

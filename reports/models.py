@@ -15,6 +15,7 @@ class SpecKind(models.TextChoices):
     AGENCY = "agency", "Agency's partnership working"
     DATA = "data", "Performance data"
     CASE_STUDIES = "case_studies", "Case studies"
+    CHILDREN = "children", "Children's version (a plain-language page beside the report)"
 
 
 class Author(models.TextChoices):
@@ -68,6 +69,9 @@ class SectionSpec(TimeStampedModel):
             models.UniqueConstraint(fields=["period", "position"], name="reports_sectionspec_unique_position"),
             models.CheckConstraint(condition=Q(level__in=[1, 2]), name="reports_sectionspec_level_1_or_2"),
             models.CheckConstraint(condition=Q(kind__in=SpecKind.values), name="reports_sectionspec_kind_valid"),
+            models.UniqueConstraint(
+                fields=["period"], condition=Q(kind="children"), name="reports_sectionspec_one_childrens_version"
+            ),
             models.CheckConstraint(condition=Q(author__in=Author.values), name="reports_sectionspec_author_valid"),
             models.CheckConstraint(
                 condition=Q(computed_block__isnull=True) | Q(computed_block__in=ComputedBlock.values),
@@ -273,3 +277,12 @@ from reports.models_rendering import FragmentKind, RenderedFragment  # noqa: E40
 
 # The scrutineer's comment on the period's challenge register.
 from reports.models_scrutiny import ChallengeRegisterComment  # noqa: E402, F401
+
+# The voice of children and families, and the frozen children's version of a report.
+from reports.models_voice import (  # noqa: E402, F401
+    ChangeStatus,
+    PublishedChildrensVersion,
+    VoiceConsent,
+    VoiceEntry,
+    VoiceMethod,
+)

@@ -46,6 +46,7 @@ from reports.assembly import (
     unapproved_specs,
 )
 from reports.checklist import checklist_exemptions
+from reports.childrens import childrens_freeze, childrens_public_path, childrens_publishable
 from reports.errors import DomainError, InvalidInput, NotAllowed
 from reports.frozen import compressed_copies, latest_number_set
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
@@ -126,6 +127,15 @@ class Readiness:
         return not self.reasons
 
 
+def _unapproved_reason(number: str, title: str) -> str:
+    # The children's version has no number: it is a page beside the report (reports.childrens).
+    return (
+        f"Section {number} '{title}' is not approved."
+        if number
+        else f"The children's version '{title}' is not approved."
+    )
+
+
 def report_readiness(*, period) -> Readiness:
     """Everything that stands between the draft and publishing, in words a business manager can act on.
 
@@ -133,7 +143,7 @@ def report_readiness(*, period) -> Readiness:
     """
     specs = list(outline_for_assembly(period))
     numbers = dict(zip((spec.pk for spec in specs), heading_numbers(specs), strict=True))
-    reasons = [f"Section {numbers[spec.pk]} '{spec.title}' is not approved." for spec in unapproved_specs(specs)]
+    reasons = [_unapproved_reason(numbers[spec.pk], spec.title) for spec in unapproved_specs(specs)]
     open_challenges = (
         Challenge.objects.filter(section__spec__period=period).exclude(state=ChallengeState.CLOSED).count()
     )
@@ -275,6 +285,7 @@ def report_publish(*, user, period, change_note: str = "", fingerprint: str | No
             period=period, number=number, published_by=user, published_at=timezone.now(),
             change_note=note or "First published version.", manifest=final.manifest(), draft_fingerprint=current,
         )  # fmt: skip
+        final.childrens_url = childrens_public_path(version) if childrens_publishable(final) else ""
         html = report_html(final, version=version, pdf_url=version.pdf_path(), versions_url=version.versions_path())
         data = html.encode("utf-8")
         version.html_sha256 = hashlib.sha256(data).hexdigest()
@@ -284,6 +295,7 @@ def report_publish(*, user, period, change_note: str = "", fingerprint: str | No
         version.html_br, version.html_gzip = compressed_copies(data)
         version.html.save(f"v{number}.html", ContentFile(data), save=False)  # a copy; the row's bytes are served
         version.save()
+        childrens_freeze(final, version)
         audit_write(
             period=period,
             target=version,

@@ -67,7 +67,8 @@ def report_html(report: AssembledReport, *, version=None, pdf_url: str = "", ver
 def report_parts(report: AssembledReport) -> tuple[SafeString, SafeString]:
     """The contents list and the main part: each section's stored HTML (one query for all of them), the rest
     rendered now (their charts drawn once each) and stored (one more query), computed blocks drawn live."""
-    contents_key = fragment_key(FragmentKind.SECTION, ["contents", [e.contents_inputs() for e in report.entries]])
+    contents = [e.contents_inputs() for e in report.entries]
+    contents_key = fragment_key(FragmentKind.SECTION, ["contents", contents, report.childrens_url])
     keys = [fragment_key(FragmentKind.SECTION, entry.fragment_inputs(report.preview)) for entry in report.entries]
     stored = fragments_get([contents_key, *keys])
     missing = [(key, entry) for key, entry in zip(keys, report.entries, strict=True) if key not in stored]

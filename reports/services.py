@@ -19,6 +19,7 @@ from partnership.audit import audit_record
 from partnership.models import ReportingPeriod
 from reports import workflow
 from reports.checklist import statutory_checklist
+from reports.childrens import childrens_spec_defaults, childrens_spec_problems
 from reports.content import content_clean, empty_content
 from reports.diff import content_as_text, word_diff
 from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
@@ -430,6 +431,7 @@ def _spec_validate(period, fields: dict, spec: SectionSpec | None = None) -> Non
         if priority.partnership_id != period.partnership_id:
             errors.append("Choose priorities of this partnership.")
             break
+    errors += childrens_spec_problems(period, fields, spec)
     clash = SectionSpec.objects.filter(period=period, slug=fields.get("slug"))
     if spec is not None:
         clash = clash.exclude(pk=spec.pk)
@@ -450,6 +452,7 @@ def _lock_outline(period) -> None:
 def spec_create(*, user, period, fields: dict) -> SectionSpec:
     """Add a section spec at the end of the outline, with its section if it has content."""
     _check_outline(user, period)
+    fields = childrens_spec_defaults(fields)
     with transaction.atomic():
         _lock_outline(period)
         if not fields.get("slug"):
@@ -470,6 +473,7 @@ def spec_create(*, user, period, fields: dict) -> SectionSpec:
 def spec_update(*, user, spec: SectionSpec, fields: dict) -> SectionSpec:
     """Change a spec; a section that has writing cannot become a chapter heading."""
     _check_outline(user, spec.period)
+    fields = childrens_spec_defaults(fields)
     if not fields.get("slug"):
         fields = fields | {"slug": spec.slug}  # an emptied address keeps the one it had
     _spec_validate(spec.period, fields, spec)

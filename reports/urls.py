@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import challenge_register, period, progress, report, sections
+from reports.views import challenge_register, childrens, period, progress, report, sections, voice
 
 app_name = "reports"
 
@@ -19,12 +19,17 @@ urlpatterns = [
     path(PERIOD + "outline/<slug:spec_slug>/move/", period.spec_move, name="spec_move"),
     path(PERIOD + "report/", report.report_status, name="report"),
     path(PERIOD + "report/preview/", report.report_preview, name="report_preview"),
+    path(PERIOD + "report/preview/children/", childrens.childrens_preview, name="childrens_preview"),
     path(PERIOD + "report/checklist/<slug:code>/", report.checklist_exemption_view, name="checklist_exemption"),
     path(PERIOD + "report/sign-off/", report.report_sign_off_view, name="report_sign_off"),
     path(PERIOD + "report/publish/", report.report_publish_view, name="report_publish"),
     path(PERIOD + "report/challenges/", challenge_register.challenge_register_view, name="challenge_register"),
     path(PERIOD + "report/versions/<int:number>/progress/", report.pdf_progress, name="pdf_progress"),
     path(PERIOD + "report/versions/<int:number>/retry-pdf/", report.pdf_retry, name="pdf_retry"),
+    path(PERIOD + "voice/", voice.voice_ledger, name="voice"),
+    path(PERIOD + "voice/add/", voice.voice_add, name="voice_add"),
+    path(PERIOD + "voice/<int:entry_id>/", voice.voice_change, name="voice_change"),
+    path(PERIOD + "voice/<int:entry_id>/remove/", voice.voice_remove, name="voice_remove"),
     path(SECTION, sections.section_detail, name="section"),
     path(SECTION + "edit/", sections.section_edit, name="section_edit"),
     path(SECTION + "submit/", sections.section_submit, name="section_submit"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import public
+from reports.views import childrens, public
 
 app_name = "public"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         "reports/<slug:partnership_slug>/<slug:period_slug>/v<int:number>/report.pdf",
         public.report_pdf,
         name="report_pdf",
+    ),
+    path(
+        "reports/<slug:partnership_slug>/<slug:period_slug>/v<int:number>/children/",
+        childrens.report_childrens,
+        name="report_childrens",
     ),
     path("accessibility/", public.accessibility, name="accessibility"),
 ]

@@ -178,6 +178,45 @@ class MatrixPublished:
         return "1"
 
 
+class MatrixVoice:
+    """voice ledger rows: an entry of agency A in the test period, made when the URL is reversed."""
+
+    def __str__(self):
+        import datetime
+
+        from agencies.models import Agency
+        from partnership.models import ReportingPeriod
+        from reports.models import VoiceEntry
+
+        entry, _ = VoiceEntry.objects.get_or_create(
+            period=ReportingPeriod.objects.get(partnership__slug="tsp", slug="2019-20"),
+            source="Matrix forum",
+            defaults={
+                "agency": Agency.objects.get(slug="council"), "service": "Early help", "said": "We want to be heard.",
+                "said_on": datetime.date(2019, 10, 1), "method": "survey", "consent": "aggregate",
+            },
+        )  # fmt: skip
+        return str(entry.pk)
+
+
+class MatrixChildrens:
+    """public rows: version 1 of the test period's report with a frozen children's version."""
+
+    def __str__(self):
+        import hashlib
+
+        from reports.models import PublishedChildrensVersion, PublishedReport
+
+        number = str(MatrixPublished())
+        version = PublishedReport.objects.get(period__partnership__slug="tsp", period__slug="2019-20", number=1)
+        if not PublishedChildrensVersion.objects.filter(version=version).exists():
+            data = b"<!DOCTYPE html><html lang='en-GB'><title>Our year</title><h1>Our year</h1></html>"
+            PublishedChildrensVersion.objects.create(
+                version=version, html_data=data, html_sha256=hashlib.sha256(data).hexdigest()
+            )
+        return number
+
+
 class MatrixPeople:
     """people rows: an open invitation to agency A, the contributor's and lead A's roles, made when reversed."""
 
@@ -299,6 +338,21 @@ TABLE = {
     "reports:report_publish": (REPORTS_PERIOD, expect(302, 403, 403, 403, 405, 403, 404)),
     "reports:challenge_register": (REPORTS_PERIOD, expect(302, 403, 403, 403, 403, 200, 404)),
     "reports:pdf_progress": (REPORTS_PERIOD | {"number": MatrixPublished()}, REPORT_READERS),
+    "reports:childrens_preview": (
+        REPORTS_PERIOD,
+        expect(302, 404, 404, 403, 404, 404, 404, lead_c=403),
+    ),  # no such section
+    # the voice ledger: members read (agency A's entry is not agency B's or C's to see), the manager and leads write
+    "reports:voice": (REPORTS_PERIOD, MEMBERS_ONLY),
+    "reports:voice_add": (REPORTS_PERIOD, expect(302, 200, 200, 403, 200, 403, 404, lead_c=200)),
+    "reports:voice_change": (
+        REPORTS_PERIOD | {"entry_id": MatrixVoice()},
+        expect(302, 200, 404, 403, 200, 403, 404, lead_c=404),
+    ),
+    "reports:voice_remove": (
+        REPORTS_PERIOD | {"entry_id": MatrixVoice()},
+        expect(302, 405, 404, 403, 405, 403, 404, lead_c=404),
+    ),
     "reports:pdf_retry": (REPORTS_PERIOD | {"number": MatrixPublished()}, expect(302, 403, 403, 403, 405, 403, 404)),
     # reports (issue 14): tracked items. Leads read every item but change only their agency's (A owns this one).
     "reports:progress": (REPORTS_PERIOD, MEMBERS_ONLY),
@@ -314,6 +368,7 @@ TABLE = {
     "public:report_latest": (REPORTS_PERIOD | {"_": MatrixPublished()}, everyone(200)),
     "public:report_version": (REPORTS_PERIOD | {"number": MatrixPublished()}, everyone(200)),
     "public:report_pdf": (REPORTS_PERIOD | {"number": MatrixPublished()}, everyone(404)),  # PDF not made yet
+    "public:report_childrens": (REPORTS_PERIOD | {"number": MatrixChildrens()}, everyone(200)),
     "home": ({}, everyone(200)),
     "partnership:detail": ({"partnership_slug": "{partnership}"}, MEMBERS_ONLY),
     # partnership setup (issue 10): the business manager's pages; confirmations (close, retire) are GET pages.

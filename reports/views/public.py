@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import threading
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from partnership.models import Partnership, ReportingPeriod
 from reports.frozen import IMMUTABLE, document_headers, document_response, etag_matches
-from reports.models import PdfState, PublishedReport
+from reports.models import PdfState, PublishedChildrensVersion, PublishedReport
 
 MAX_CACHED_PDFS = 16
 _pdfs: dict[int, tuple[str, bytes]] = {}
@@ -96,7 +96,11 @@ def report_pdf(request, partnership_slug, period_slug, number):
 @require_GET
 def partnership_reports(request, partnership_slug):
     partnership = get_object_or_404(Partnership, slug=partnership_slug)
-    versions = Prefetch("published_reports", queryset=PublishedReport.objects.order_by("-number"))
+    childrens = PublishedChildrensVersion.objects.filter(version=OuterRef("pk"))
+    versions = Prefetch(
+        "published_reports",
+        queryset=PublishedReport.objects.order_by("-number").annotate(has_childrens=Exists(childrens)),
+    )
     periods = [
         p
         for p in ReportingPeriod.objects.filter(partnership=partnership)

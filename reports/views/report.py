@@ -121,7 +121,10 @@ def report_status(request, partnership_slug, period_slug):
 def report_preview(request, partnership_slug, period_slug):
     period = period_for(request.user, partnership_slug, period_slug)
     require(user_can_preview_report(request.user, period))
-    return HttpResponse(report_html(report_assemble(period=period, preview=True)))
+    report = report_assemble(period=period, preview=True)
+    if report.childrens is not None:
+        report.childrens_url = reverse("reports:childrens_preview", args=[partnership_slug, period_slug])
+    return HttpResponse(report_html(report))
 
 
 @login_required

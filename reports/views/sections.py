@@ -13,6 +13,8 @@ from partnership.access import require
 from people.models import Membership, Role
 from reports import services, workflow
 from reports.access import challenge_for, section_for
+from reports.childrens import TARGET as READABILITY_TARGET
+from reports.childrens import readability_of
 from reports.content import empty_content
 from reports.diff import diff_html, section_changes
 from reports.errors import StaleRevision
@@ -34,7 +36,7 @@ from reports.forms_progress import (
     development_from_formset,
     development_initial,
 )
-from reports.models import ChallengeState, SectionRevision, SectionState
+from reports.models import ChallengeState, SectionRevision, SectionState, SpecKind
 from reports.permissions import (
     section_roles,
     user_can_answer_challenge,
@@ -218,6 +220,11 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
                 else:
                     messages.success(request, f"Saved as revision {revision.number}.")
                     return to_section(section)
+    if (
+        section.spec.kind == SpecKind.CHILDREN
+    ):  # its writer sees how easy the text is to read, as last saved or previewed
+        context["readability"] = readability_of(_value(form, "narrative"))
+        context["readability_target"] = READABILITY_TARGET
     parts = editor_parts(form, quotes, tables)
     if sum(1 for part in parts[3:] if part["words"]) >= PARTS_LIST_FROM:
         context["parts"] = parts

@@ -23,7 +23,7 @@ def test_the_second_year_is_opened_written_approved_and_signed_off(demo):
     assert demo.label == "2020/21"
     opened = AuditEntry.objects.filter(code="partnership.period.created", target_id=demo.pk)
     assert [entry.actor.username for entry in opened] == ["manager"]
-    assert SectionSpec.objects.filter(period=demo).count() == 18
+    assert SectionSpec.objects.filter(period=demo).count() == 19
     states = set(Section.objects.filter(spec__period=demo).values_list("state", flat=True))
     assert states == {SectionState.APPROVED}
     assert (
