@@ -21,6 +21,8 @@ from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance
 from reports.markdown import markdown_render
+from reports.measures import Comparison
+from reports.measures_data import EarlierMeasures, earlier_measures
 from reports.models import SectionRevision, SectionSpec, SectionState
 
 
@@ -33,6 +35,8 @@ class RenderedTable:
     chart: Chart | None
     anchor: str
     spec: ChartSpec | None = None  # what the chart shows; reports.rendering draws it (once) into `chart`
+    key: str = ""  # the measure key: compared with earlier years' tables of the same key (reports/measures.py)
+    comparison: Comparison | None = None  # set by reports.measures_data.comparisons_attach when rendered
 
     @property
     def numeric_columns(self) -> list[bool]:
@@ -95,6 +99,7 @@ class ReportEntry:
     revision_made: str = ""
     contents: RevisionContents | None = None
     block: Block | None = None
+    earlier_token: str = ""  # names the earlier years' tables its keyed tables are compared with
 
     @property
     def content(self) -> dict | None:
@@ -151,6 +156,7 @@ class ReportEntry:
                 chart=None,
                 anchor=f"{self.anchor}-table-{index}",
                 spec=table_chart_spec(table),
+                key=table.get("key") or "",
             )
             for index, table in enumerate((self.content or {}).get("tables", []), start=1)
         ]
@@ -173,6 +179,8 @@ class ReportEntry:
         }  # fmt: skip
         if inputs["flagged"]:
             inputs |= {"missing": self.missing, "revision_number": self.revision_number, "state": self.state_label}
+        if self.earlier_token:
+            inputs["earlier"] = self.earlier_token
         return inputs
 
 
@@ -197,6 +205,7 @@ class AssembledReport:
     preview: bool
     specs: list = field(default_factory=list)
     revisions: RevisionContents | None = None
+    earlier: EarlierMeasures | None = None  # earlier years' tables, for keyed tables (reports/measures_data.py)
 
     @cached_property
     def checklist(self) -> list[ChecklistItem]:
@@ -282,6 +291,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
     Revisions' content is not read here: only when a section's HTML is not stored yet (reports.rendering)."""
     specs = list(outline_for_assembly(period).only(*ASSEMBLY_FIELDS))
     contents = RevisionContents([])
+    earlier = earlier_measures(period=period)
     entries = []
     blocks: dict[str, Block] = {}
     for number, spec in zip(heading_numbers(specs), specs, strict=True):
@@ -299,13 +309,15 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
             section = getattr(spec, "section", None)
             contents.ids |= {entry.revision_id, section.approved_revision_id if section else None} - {None}
             entry.contents = contents
+            entry.earlier_token = earlier.token
         if spec.computed_block:
             blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
             entry.block = blocks[spec.computed_block]
         entries.append(entry)
     return AssembledReport(
-        partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs, revisions=contents
-    )
+        partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs,
+        revisions=contents, earlier=earlier,
+    )  # fmt: skip
 
 
 def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
