@@ -190,7 +190,7 @@ def comparison_build(*, key: str, table: dict, period_label: str, earlier: list[
             cells += [lookup.figure(label, label_normal(column)) for lookup in lookups]
             cells.append(figure_shown(row[index]) if index < len(row) else DASH)
         rows.append(ComparisonRow(str(row[0]) if row else "", cells))
-    for item, lookup in reversed(list(zip(shown, lookups, strict=True))):  # rows this year lacks, newest year first
+    for item in reversed(shown):  # rows this year lacks, newest year first
         for row in item.table.get("rows") or []:
             label = label_normal(row[0]) if row else ""
             if not row or label in seen:

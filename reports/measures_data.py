@@ -103,9 +103,12 @@ def earlier_measures(*, period, lookback: int = LOOKBACK) -> EarlierMeasures:
         .values("pk")[:lookback]
     )
     rows = (
-        Section.objects.filter(spec__period__in=earlier, approved_revision__isnull=False)
-        .values_list(
-            "spec__period__label", "spec__period__start", "spec__slug", "spec__title", "spec__position",
+        Section.objects.filter(spec__period__in=earlier, approved_revision__isnull=False).values_list(
+            "spec__period__label",
+            "spec__period__start",
+            "spec__slug",
+            "spec__title",
+            "spec__position",
             "approved_revision_id",
         )  # fmt: skip
     )
@@ -185,4 +188,3 @@ def period_keys_taken(*, section, tables: list[dict]) -> list[str]:
                     "choose another key, or clear it there first."
                 )
     return problems
-

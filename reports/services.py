@@ -21,8 +21,8 @@ from reports import workflow
 from reports.checklist import statutory_checklist
 from reports.content import content_clean, empty_content
 from reports.diff import content_as_text, word_diff
-from reports.measures_data import period_keys_taken
 from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
+from reports.measures_data import period_keys_taken
 from reports.models import (
     Challenge,
     ChallengeState,
