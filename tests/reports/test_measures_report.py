@@ -5,12 +5,14 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reports.assembly import report_assemble
 from reports.errors import InvalidInput
 from reports.models import Section, SectionRevision
+from reports.publishing import report_publish
 from reports.rendering import report_html, report_pdf
 from reports.services import section_save
 from tests.factories import PeriodFactory
@@ -152,11 +154,7 @@ def test_the_published_html_and_pdf_show_the_comparison_and_keep_the_pdf_rules(w
     ready_outline(world)
     data_section(world.period, world, 50, [referrals("26.8%", "16.4%")])
     sign_all(world)
-    from django.test import TestCase
-
-    from reports.publishing import report_publish
-
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the PDF task (eager in tests) runs on commit
         version = report_publish(user=world.users["business_manager"], period=world.period)
     version.refresh_from_db()
     html = bytes(version.html_data).decode()
