@@ -24,7 +24,10 @@ REFERRALS = {
 
 def approved(period, world, figures):
     section = make_section(period, slug="performance-data", position=1, author="business_manager", kind="data")
-    table = {**REFERRALS, "rows": [[row[0], figure, row[2]] for row, figure in zip(REFERRALS["rows"], figures)]}
+    table = {
+        **REFERRALS,
+        "rows": [[row[0], figure, row[2]] for row, figure in zip(REFERRALS["rows"], figures, strict=True)],
+    }
     revision = SectionRevision.objects.create(
         section=section, number=1, content=content("Figures.", tables=[table]), author=world.users["business_manager"]
     )
