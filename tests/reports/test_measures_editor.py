@@ -147,3 +147,30 @@ def test_without_an_earlier_period_the_editor_offers_only_a_key(client_as, secti
     page = client_as("lead_a").get(url("section_edit", sections.a)).content.decode()
     assert 'name="tables-0-same_as"' not in page
     assert 'name="tables-0-key"' in page
+
+
+def test_after_the_outline_is_copied_a_sections_keyed_tables_carry_on_with_their_key(client_as, world, sections):
+    from reports.services import outline_copy
+
+    revision = SectionRevision.objects.create(
+        section=sections.a, number=1, content=content("This year.", tables=[LAST_YEAR]), author=world.users["lead_a"]
+    )
+    Section.objects.filter(pk=sections.a.pk).update(
+        current_revision=revision, approved_revision=revision, state="approved"
+    )
+    later = PeriodFactory(
+        partnership=world.partnership, label="2020/21", slug="2020-21", start=datetime.date(2020, 4, 1),
+        end=datetime.date(2021, 3, 31), submission_deadline=datetime.date(2021, 9, 30),
+    )  # fmt: skip
+    outline_copy(user=world.users["business_manager"], source_period=world.period, target_period=later)
+    page = client_as("lead_a").get(url("section_edit", sections.a, period_slug="2020-21")).content.decode()
+    assert (
+        f'<option value="{KEY}" selected>Referral by source (in &#x27;Council Working&#x27;, 2019/20)</option>' in page
+    )
+    assert "Last year's figures (2019/20)" in page
+    response = client_as("lead_a").post(
+        url("section_edit", sections.a, period_slug="2020-21"), form_data("N", **table_fields(same_as=KEY))
+    )
+    assert response.status_code == 302
+    copied = Section.objects.get(spec__period=later, spec__slug="council-working")
+    assert copied.current_revision.content["tables"][0]["key"] == KEY
