@@ -19,8 +19,8 @@ from partnership.services import period_open
 from people.demo import people_demo_load
 from reports.demo import reports_demo_load
 from reports.demo_progress import progress_demo_load
-from reports.demo_voice import voice_demo_load
 from reports.demo_signoff import report_demo_sign_off
+from reports.demo_voice import voice_demo_load
 from reviews.demo import review_decisions_demo_load, reviews_demo_load
 from training.demo import training_demo_load
 

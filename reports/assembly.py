@@ -21,6 +21,8 @@ from reports.charts import Chart, parse_number, table_chart_spec
 from reports.checklist import checklist_exemptions, statutory_checklist
 from reports.content import content_has_substance, development_items
 from reports.markdown import markdown_render
+from reports.measures import Comparison
+from reports.measures_data import EarlierMeasures, earlier_measures
 from reports.models import SectionRevision, SectionSpec, SectionState, SpecKind
 
 
@@ -33,6 +35,8 @@ class RenderedTable:
     chart: Chart | None
     anchor: str
     spec: ChartSpec | None = None  # what the chart shows; reports.rendering draws it (once) into `chart`
+    key: str = ""  # the measure key: compared with earlier years' tables of the same key (reports/measures.py)
+    comparison: Comparison | None = None  # set by reports.measures_data.comparisons_attach when rendered
 
     @property
     def numeric_columns(self) -> list[bool]:
@@ -95,6 +99,7 @@ class ReportEntry:
     revision_made: str = ""
     contents: RevisionContents | None = None
     block: Block | None = None
+    earlier_token: str = ""  # names the earlier years' tables its keyed tables are compared with
 
     @property
     def content(self) -> dict | None:
@@ -156,6 +161,7 @@ class ReportEntry:
                 chart=None,
                 anchor=f"{self.anchor}-table-{index}",
                 spec=table_chart_spec(table),
+                key=table.get("key") or "",
             )
             for index, table in enumerate((self.content or {}).get("tables", []), start=1)
         ]
@@ -178,6 +184,8 @@ class ReportEntry:
         }  # fmt: skip
         if inputs["flagged"]:
             inputs |= {"missing": self.missing, "revision_number": self.revision_number, "state": self.state_label}
+        if self.earlier_token:
+            inputs["earlier"] = self.earlier_token
         return inputs
 
 
@@ -205,6 +213,7 @@ class AssembledReport:
     # The children's version: its own page beside the report, not part of its body (reports.childrens).
     childrens: ReportEntry | None = None
     childrens_url: str = ""  # where the contents list links to it; set by whoever renders the report
+    earlier: EarlierMeasures | None = None  # earlier years' tables, for keyed tables (reports/measures_data.py)
 
     @cached_property
     def checklist(self) -> list[ChecklistItem]:
@@ -294,6 +303,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
     Revisions' content is not read here: only when a section's HTML is not stored yet (reports.rendering)."""
     specs = list(outline_for_assembly(period).only(*ASSEMBLY_FIELDS))
     contents = RevisionContents([])
+    earlier = earlier_measures(period=period)
     entries = []
     blocks: dict[str, Block] = {}
     childrens = None
@@ -312,6 +322,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
             section = getattr(spec, "section", None)
             contents.ids |= {entry.revision_id, section.approved_revision_id if section else None} - {None}
             entry.contents = contents
+            entry.earlier_token = earlier.token
         if spec.kind == SpecKind.CHILDREN:
             entry.anchor, childrens = "childrens-version", entry
             continue
@@ -321,7 +332,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
         entries.append(entry)
     return AssembledReport(
         partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs,
-        revisions=contents, childrens=childrens,
+        revisions=contents, childrens=childrens, earlier=earlier,
     )  # fmt: skip
 
 

@@ -2,18 +2,23 @@
 
 {"narrative": str, "key_achievements": str, "areas_for_development": str,
  "quotes": [{"kind": "quote"|"case_study", "title": str, "text": str, "attribution": str, "consented": True}],
- "tables": [{"title": str, "columns": [str], "rows": [[str]], "source": str, "chart": ""|"bar"|"line"}],
+ "tables": [{"title": str, "columns": [str], "rows": [[str]], "source": str, "chart": ""|"bar"|"line",
+             "key": str}],
  "development_items": [{"title": str, "detail": str}]}
 
 "development_items" is the structured list of areas for development that the next period carries
 forward (reports.progress). It is stored only when the section has some, so revisions saved before
 it existed, and sections without any, keep the same shape.
+
+A table's "key" (its measure key, reports/measures.py) is stored only when set: revisions saved before
+keys existed, and tables that are not compared year on year, have none.
 """
 
 from __future__ import annotations
 
 from reports.errors import InvalidInput
 from reports.markdown import MAX_FIELD_CHARS, too_long_message
+from reports.measures import key_problems, keys_repeated
 
 TEXT_FIELDS = {
     "narrative": "The narrative",
@@ -113,15 +118,18 @@ def _clean_tables(tables: list, errors: list[str]) -> list[dict]:
         chart = table.get("chart") or ""
         if chart not in CHART_TYPES:
             errors.append(f"{name}: choose no chart, a bar chart or a line chart.")
-        cleaned.append(
-            {
-                "title": title,
-                "columns": columns,
-                "rows": rows,
-                "source": str(table.get("source") or "").strip(),
-                "chart": chart,
-            }
-        )
+        entry = {
+            "title": title,
+            "columns": columns,
+            "rows": rows,
+            "source": str(table.get("source") or "").strip(),
+            "chart": chart,
+        }
+        if key := str(table.get("key") or "").strip():
+            entry["key"] = key
+            errors.extend(key_problems(entry, name))
+        cleaned.append(entry)
+    errors.extend(keys_repeated(cleaned))
     return cleaned
 
 

@@ -73,6 +73,7 @@ def section_file_read(path: Path) -> dict:
                 "source": t.get("source") or "",
                 "chart": t.get("chart") or "",
             }
+            | ({"key": str(t["key"])} if t.get("key") else {})  # a measure compared year on year
             for t in front.get("tables") or []
         ],
     }

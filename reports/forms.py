@@ -13,9 +13,11 @@ from partnership.models import Priority
 from reports.checklist import statutory_checklist
 from reports.content import CHART_TYPES, MAX_COLUMNS, MAX_ROWS, TEXT_FIELDS
 from reports.markdown import MAX_FIELD_CHARS, too_long_message
+from reports.measures import key_format_problem
 from reports.models import Author, ComputedBlock, SpecKind
 
 MAX_CSV_BYTES = 1_000_000
+NOT_SAME = "Not one of last year's tables"
 
 
 def _markdown_field(label: str, help_text: str) -> forms.CharField:
@@ -106,9 +108,38 @@ class TableForm(PortalFormMixin, forms.Form):
     chart = forms.ChoiceField(
         required=False, choices=[("", "No chart"), ("bar", "Bar chart"), ("line", "Line chart")], label="Chart"
     )
+    # Year on year (reports/measures.py): the same measure as one of last year's tables, or a key of its own.
+    same_as = forms.ChoiceField(
+        required=False, choices=[("", NOT_SAME)], label="Same measure as last year's table",
+        error_messages={"invalid_choice": f"Choose one of last year's tables from the list, or '{NOT_SAME}'."},
+    )  # fmt: skip
+    key = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Measure key",
+        help_text=(
+            "Only for a measure the report compares year on year: a short name that stays the same every year, "
+            "such as referrals-by-source."
+        ),
+    )
+
+    def __init__(self, *args, previous_tables=(), previous_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        keys = [(t.key, t.choice_label) for t in previous_tables]
+        if not keys:
+            del self.fields["same_as"]
+            return
+        field = self.fields["same_as"]
+        field.choices = [("", NOT_SAME), *keys]
+        field.label = f"Same measure as a table of {previous_label}"
+        field.help_text = "The report then shows both years' figures side by side, with a trend chart."
+        self.fields["key"].help_text += " Leave it empty if you chose last year's table above."
+        if not self.is_bound and self.initial.get("key") in dict(keys):
+            self.initial = {**self.initial, "same_as": self.initial["key"], "key": ""}
 
     def clean(self):
         data = super().clean()
+        self._clean_key(data)
         upload = data.get("csv_file")
         if upload:
             rows = self._read_upload(upload)
@@ -127,6 +158,18 @@ class TableForm(PortalFormMixin, forms.Form):
             data["column_list"] = [c.strip() for c in columns[0]] if columns else []
         self._check_shape(data)
         return data
+
+    def _clean_key(self, data) -> None:
+        typed, chosen = (data.get("key") or "").strip(), data.get("same_as") or ""
+        if chosen and typed and typed != chosen:
+            self.add_error(
+                "key",
+                f"You chose a table of last year and typed the key '{typed}'. Clear the key to continue last "
+                f"year's measure, or choose '{NOT_SAME}' to use your own key.",
+            )
+        data["measure_key"] = chosen or typed
+        if problem := key_format_problem(data["measure_key"]):
+            self.add_error("key", problem[0].upper() + problem[1:])
 
     def _read_upload(self, upload) -> list[list[str]] | None:
         if upload.size > MAX_CSV_BYTES:
@@ -173,7 +216,7 @@ class TableForm(PortalFormMixin, forms.Form):
             "rows": [[cell.strip() for cell in row] for row in data.get("row_list", [])],
             "source": data.get("source", ""),
             "chart": data.get("chart") if data.get("chart") in CHART_TYPES else "",
-        }
+        } | ({"key": data["measure_key"]} if data.get("measure_key") else {})
 
 
 TableFormSet = forms.formset_factory(TableForm, extra=1, can_delete=True, max_num=20, validate_max=True)
@@ -190,6 +233,7 @@ def section_initial(content: dict) -> tuple[dict, list[dict], list[dict]]:
             "rows": csv_to_lines(t["rows"]),
             "source": t.get("source", ""),
             "chart": t.get("chart") or "",
+            "key": t.get("key") or "",
         }
         for t in content.get("tables", [])
     ]

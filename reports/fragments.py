@@ -27,7 +27,10 @@ from reports.models import FragmentKind, RenderedFragment
 
 # Bump when rendering code (not a template: their source is hashed) changes a section's HTML.
 FRAGMENT_VERSION = 2  # 2: writers' headings follow the section's level
-TEMPLATES = ("reports/document/section.html", "reports/document/table.html", "reports/document/contents.html")
+TEMPLATES = (
+    *("reports/document/section.html", "reports/document/table.html", "reports/document/contents.html"),
+    "reports/document/comparison.html",
+)
 
 
 @lru_cache(maxsize=1)

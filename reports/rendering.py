@@ -25,6 +25,7 @@ from lib.charts import svg_inline
 from reports.assembly import AssembledReport, ReportEntry
 from reports.charts import Chart
 from reports.fragments import chart_svgs, fragment_key, fragments_get, fragments_put
+from reports.measures_data import comparisons_attach
 from reports.models import FragmentKind
 from reports.pdf_structure import pdf_structure_tidy
 
@@ -76,7 +77,7 @@ def report_parts(report: AssembledReport) -> tuple[SafeString, SafeString]:
     if missing:
         if report.revisions is not None:  # one query for every revision still to render
             report.revisions.load(entry.revision_id for _key, entry in missing if entry.revision_id is not None)
-        made = _sections_render([entry for _key, entry in missing], report.preview)
+        made = _sections_render([entry for _key, entry in missing], report.preview, earlier=report.earlier)
         new |= dict(zip([key for key, _entry in missing], made, strict=True))
     if contents_key not in stored:
         new[contents_key] = render_to_string("reports/document/contents.html", {"report": report})
@@ -99,12 +100,22 @@ def _block_html(entry: ReportEntry) -> str:
     return render_to_string(block.template, {"block": block.context, "sub": entry.level + 2})
 
 
-def _sections_render(entries: list[ReportEntry], preview: bool) -> list[str]:
+def _sections_render(entries: list[ReportEntry], preview: bool, *, earlier=None) -> list[str]:
+    comparisons_attach(entries, earlier)
     tables = [table for entry in entries for table in entry.tables if table.spec is not None]
-    svgs = chart_svgs(table.spec for table in tables)
+    trends = [
+        (table.anchor, table.comparison)
+        for entry in entries
+        for table in entry.tables
+        if table.comparison is not None and table.comparison.chart_spec is not None
+    ]
+    svgs = chart_svgs([*(table.spec for table in tables), *(comparison.chart_spec for _, comparison in trends)])
     for table in tables:
         prefix = f"{table.anchor}-chart"
         table.chart = Chart(svg=svg_inline(svgs[table.spec.key], prefix), description=table.spec.description)
+    for anchor, comparison in trends:
+        spec = comparison.chart_spec
+        comparison.chart = Chart(svg=svg_inline(svgs[spec.key], f"{anchor}-trend"), description=spec.description)
     template = get_template("reports/document/section.html")
     return [template.render({"entry": entry, "flagged": entry.flagged(preview)}) for entry in entries]
 

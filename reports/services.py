@@ -23,6 +23,7 @@ from reports.childrens import childrens_spec_defaults, childrens_spec_problems
 from reports.content import content_clean, empty_content
 from reports.diff import content_as_text, word_diff
 from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
+from reports.measures_data import period_keys_taken
 from reports.models import (
     Challenge,
     ChallengeState,
@@ -142,6 +143,8 @@ def section_save(*, user, section: Section, content: dict, based_on: int | None)
     cleaned = content_clean(content)
     with transaction.atomic():
         locked = _locked(section)
+        if taken := period_keys_taken(section=locked, tables=cleaned["tables"]):
+            raise InvalidInput(taken)
         current = SectionRevision.objects.filter(pk=locked.current_revision_id).first()
         latest = current.number if current else None
         if based_on != latest:

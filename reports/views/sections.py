@@ -48,6 +48,7 @@ from reports.permissions import (
 )
 from reports.selectors import section_audit, section_history, section_page
 from reports.views.common import formset_errors, post_only, to_section
+from reports.views.measures import editor_measures, last_year_attach
 
 
 def _detail(request, section, *, status: int = 200, **forms):
@@ -104,22 +105,25 @@ def section_detail(request, partnership_slug, period_slug, section_slug):
     return _detail(request, section)
 
 
-def _edit_forms(request, section):
+def _edit_forms(request, section, measures):
     suggested = section.spec.suggested_words
     if request.method == "POST":
         return (
             SectionForm(request.POST, suggested_words=suggested),
             QuoteFormSet(request.POST, prefix="quotes"),
-            TableFormSet(request.POST, request.FILES, prefix="tables"),
+            TableFormSet(request.POST, request.FILES, prefix="tables", form_kwargs=measures.form_kwargs),
             development_formset_bound(request.POST),
         )
     current = section.current_revision
-    main, quotes, tables = section_initial(current.content if current else empty_content())
+    # A section not started yet begins with last year's keyed tables of the same section, figures to fill in.
+    main, quotes, tables = section_initial(
+        current.content if current else empty_content() | {"tables": measures.carried}
+    )
     main["based_on"] = current.number if current else None
     return (
         SectionForm(initial=main, suggested_words=suggested),
         QuoteFormSet(initial=quotes, prefix="quotes"),
-        TableFormSet(initial=tables, prefix="tables"),
+        TableFormSet(initial=tables, prefix="tables", form_kwargs=measures.form_kwargs),
         DevelopmentItemFormSet(initial=development_initial(current.content if current else {}), prefix="development"),
     )
 
@@ -131,7 +135,7 @@ ADD_BUTTONS = {
 }
 
 
-def _with_one_more(request, section):
+def _with_one_more(request, section, measures):
     """The posted forms again, nothing saved, with one more empty quote or table (the no-script way to add one)."""
     data = request.POST.copy()
     for button, (prefix, formset_class) in ADD_BUTTONS.items():
@@ -142,7 +146,7 @@ def _with_one_more(request, section):
     forms = (
         SectionForm(data, suggested_words=suggested),
         QuoteFormSet(data, prefix="quotes"),
-        TableFormSet(data, request.FILES, prefix="tables"),
+        TableFormSet(data, request.FILES, prefix="tables", form_kwargs=measures.form_kwargs),
         development_formset_bound(data),
     )
     for bound in (forms[0], *forms[1].forms, *forms[2].forms, *forms[3].forms):
@@ -182,7 +186,10 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
     require(user_can_edit_section(request.user, section))
     adding = request.method == "POST" and any(button in request.POST for button in ADD_BUTTONS)
-    form, quotes, tables, development = _with_one_more(request, section) if adding else _edit_forms(request, section)
+    measures = editor_measures(section)
+    form, quotes, tables, development = (
+        _with_one_more(request, section, measures) if adding else _edit_forms(request, section, measures)
+    )
     context = {
         "section": section,
         "spec": section.spec,
@@ -225,6 +232,8 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     ):  # its writer sees how easy the text is to read, as last saved or previewed
         context["readability"] = readability_of(_value(form, "narrative"))
         context["readability_target"] = READABILITY_TARGET
+    last_year_attach(tables, measures)
+    context["carried"] = section.current_revision_id is None and bool(measures.carried) and not tables.is_bound
     parts = editor_parts(form, quotes, tables)
     if sum(1 for part in parts[3:] if part["words"]) >= PARTS_LIST_FROM:
         context["parts"] = parts
