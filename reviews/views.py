@@ -110,6 +110,7 @@ def action_update(request, partnership_slug, action_id):
         "completed_on": action.completed_on,
         "completion_evidence": action.completion_evidence,
         "impact_evidence": action.impact_evidence,
+        "improvement": action.improvement,
     }
     form = ActionUpdateForm(request.POST or None, initial=initial, today=_today())
     if request.method == "POST" and form.is_valid():

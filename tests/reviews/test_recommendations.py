@@ -268,6 +268,7 @@ def test_the_owning_lead_records_what_improved_on_the_update_page(world, client_
     action.refresh_from_db()
     assert action.improvement == "Seen sooner."
     assert client_as("lead_b").post(url, {"status": "in_progress", "improvement": "X"}).status_code == 404
+    assert "Seen sooner.</textarea>" in client_as("lead_a").get(url).content.decode()
 
 
 def test_a_national_review_is_dated_by_its_publication_alone(world):
