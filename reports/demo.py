@@ -51,6 +51,11 @@ def section_file_read(path: Path) -> dict:
         "narrative": body.strip(),
         "key_achievements": front.get("key_achievements") or "",
         "areas_for_development": front.get("areas_for_development") or "",
+        "impact": front.get("impact") or "",
+        "evidence": [
+            {"kind": e.get("kind") or "", "description": e.get("description") or "", "table": e.get("table")}
+            for e in front.get("evidence") or []
+        ],
         "quotes": [
             {
                 "kind": q.get("kind") or "quote",
@@ -94,6 +99,7 @@ def _spec_values(item: dict, agencies: dict, where: str) -> dict:
         "themes": list(item.get("themes") or []),
         "suggested_words": item.get("suggested_words") or None,
         "guidance": (item.get("guidance") or "").strip(),
+        "impact_required": bool(item.get("impact_required")),
     }
 
 

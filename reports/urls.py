@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import period, report, sections
+from reports.views import impact, period, report, sections
 
 app_name = "reports"
 
@@ -9,6 +9,7 @@ SECTION = PERIOD + "sections/<slug:section_slug>/"
 
 urlpatterns = [
     path(PERIOD + "sections/", period.dashboard, name="dashboard"),
+    path(PERIOD + "sections/impact-missing/", impact.impact_missing_list, name="impact_missing"),
     path(PERIOD + "changes/", period.changes, name="changes"),
     path(PERIOD + "audit/", period.audit_log, name="audit"),
     path(PERIOD + "outline/", period.outline, name="outline"),

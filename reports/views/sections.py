@@ -21,13 +21,16 @@ from reports.forms import (
     AssignForm,
     ChallengeForm,
     CommentForm,
+    EvidenceFormSet,
     QuoteFormSet,
     ReasonForm,
     SectionForm,
     TableFormSet,
     content_from_forms,
+    evidence_initial,
     section_initial,
 )
+from reports.impact import impact_missing
 from reports.models import ChallengeState, SectionRevision, SectionState
 from reports.permissions import (
     section_roles,
@@ -83,6 +86,10 @@ def _detail(request, section, *, status: int = 200, **forms):
         "reason_form": ReasonForm(),
         "answer_form": AnswerForm(),
         "summary_errors": summary_errors,
+        # What the outline requires and the latest revision still lacks, shown before the submit button.
+        "impact_missing": impact_missing(section.current_revision.content if section.current_revision else None)
+        if section.spec.impact_required
+        else [],
         **forms,
         **page,
     }
@@ -103,18 +110,33 @@ def _edit_forms(request, section):
             SectionForm(request.POST, suggested_words=suggested),
             QuoteFormSet(request.POST, prefix="quotes"),
             TableFormSet(request.POST, request.FILES, prefix="tables"),
+            _evidence_posted(request.POST),
         )
     current = section.current_revision
-    main, quotes, tables = section_initial(current.content if current else empty_content())
+    content = current.content if current else empty_content()
+    main, quotes, tables = section_initial(content)
     main["based_on"] = current.number if current else None
     return (
         SectionForm(initial=main, suggested_words=suggested),
         QuoteFormSet(initial=quotes, prefix="quotes"),
         TableFormSet(initial=tables, prefix="tables"),
+        EvidenceFormSet(initial=evidence_initial(content), prefix="evidence"),
     )
 
 
-ADD_BUTTONS = {"add_quote": ("quotes", QuoteFormSet), "add_table": ("tables", TableFormSet)}
+def _evidence_posted(data) -> EvidenceFormSet:
+    """The posted "how we know" items; a form posted without them (from before they existed) has none."""
+    if "evidence-TOTAL_FORMS" not in data:
+        data = data.copy()
+        data.update({"evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
+    return EvidenceFormSet(data, prefix="evidence")
+
+
+ADD_BUTTONS = {
+    "add_quote": ("quotes", QuoteFormSet),
+    "add_table": ("tables", TableFormSet),
+    "add_evidence": ("evidence", EvidenceFormSet),
+}
 
 
 def _with_one_more(request, section):
@@ -129,14 +151,18 @@ def _with_one_more(request, section):
         SectionForm(data, suggested_words=suggested),
         QuoteFormSet(data, prefix="quotes"),
         TableFormSet(data, request.FILES, prefix="tables"),
+        _evidence_posted(data),
     )
-    for bound in (forms[0], *forms[1].forms, *forms[2].forms):
+    for bound in (forms[0], *forms[1].forms, *forms[2].forms, *forms[3].forms):
         bound._errors = ErrorDict()  # keep what was typed without judging it yet
     return forms
 
 
 # With this many quotes and tables written or more, the editor lists the section's parts as a task list at its top.
 PARTS_LIST_FROM = 2
+
+
+TEXT_PARTS = ("narrative", "impact", "key_achievements", "areas_for_development")
 
 
 def _value(bound, name: str) -> str:
@@ -148,7 +174,7 @@ def editor_parts(form, quotes, tables) -> list[dict]:
     """The section's parts, each with the id of its first field, the words written and a status, for the
     task list at the editor's top (what is on the page now: typed, or as last saved)."""
     parts = []
-    for name in ("narrative", "key_achievements", "areas_for_development"):
+    for name in TEXT_PARTS:
         words = len(_value(form, name).split())
         parts.append({"label": form.fields[name].label, "anchor": form[name].id_for_label, "words": words})
     for label, formset, first in (("Quote or case study", quotes, "text"), ("Table", tables, "rows")):
@@ -167,7 +193,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     section = section_for(request.user, partnership_slug, period_slug, section_slug)
     require(user_can_edit_section(request.user, section))
     adding = request.method == "POST" and any(button in request.POST for button in ADD_BUTTONS)
-    form, quotes, tables = _with_one_more(request, section) if adding else _edit_forms(request, section)
+    form, quotes, tables, evidence = _with_one_more(request, section) if adding else _edit_forms(request, section)
     context = {
         "section": section,
         "spec": section.spec,
@@ -178,12 +204,17 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
         "form": form,
         "quotes": quotes,
         "tables": tables,
+        "evidence": evidence,
     }
     if request.method == "POST" and not adding:
-        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid()]
-        context["summary_errors"] = formset_errors("Quote", quotes) + formset_errors("Table", tables)
+        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid(), evidence.is_valid()]
+        context["summary_errors"] = (
+            formset_errors("How we know, item", evidence)
+            + formset_errors("Quote", quotes)
+            + formset_errors("Table", tables)
+        )
         if all(valid) and not form.errors:
-            content = content_from_forms(form, quotes, tables)
+            content = content_from_forms(form, quotes, tables, evidence)
             if "preview" in request.POST:
                 context["preview"] = content
             else:
@@ -200,7 +231,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
                     messages.success(request, f"Saved as revision {revision.number}.")
                     return to_section(section)
     parts = editor_parts(form, quotes, tables)
-    if sum(1 for part in parts[3:] if part["words"]) >= PARTS_LIST_FROM:
+    if sum(1 for part in parts[len(TEXT_PARTS) :] if part["words"]) >= PARTS_LIST_FROM:
         context["parts"] = parts
     return render(request, "reports/section_edit.html", context)
 
