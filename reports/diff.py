@@ -1,7 +1,8 @@
 """A readable word-level diff between two revisions of a section.
 
 The diff page compares field by field (what we did, what difference it made, each item of how we
-know, key achievements, areas for development, each quote, each table), so it can say which fields changed and link to each change. Text
+know, key achievements, areas for development, each quote, each table), so it can say which
+fields changed and link to each change. Text
 is compared as a reader sees it (the Markdown rendered, then read as plain text) or, on
 request, as the writer typed it. Long unchanged stretches are shortened around each change.
 Added and removed words carry visually hidden words ("added:", "removed:"), since <ins> and

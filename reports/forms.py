@@ -11,8 +11,8 @@ from agencies.models import Agency
 from lib.forms import PortalFormMixin
 from partnership.models import Priority
 from reports.checklist import statutory_checklist
-from reports.impact import EVIDENCE_KINDS, IMPACT_LABEL, MAX_EVIDENCE, MAX_EVIDENCE_CHARS
 from reports.content import CHART_TYPES, MAX_COLUMNS, MAX_ROWS, TEXT_FIELDS
+from reports.impact import EVIDENCE_KINDS, IMPACT_LABEL, MAX_EVIDENCE, MAX_EVIDENCE_CHARS
 from reports.markdown import MAX_FIELD_CHARS, too_long_message
 from reports.models import Author, ComputedBlock, SpecKind
 
@@ -114,9 +114,7 @@ class EvidenceForm(PortalFormMixin, forms.Form):
         return data
 
 
-EvidenceFormSet = forms.formset_factory(
-    EvidenceForm, extra=1, can_delete=True, max_num=MAX_EVIDENCE, validate_max=True
-)
+EvidenceFormSet = forms.formset_factory(EvidenceForm, extra=1, can_delete=True, max_num=MAX_EVIDENCE, validate_max=True)
 
 
 QuoteFormSet = forms.formset_factory(QuoteForm, extra=1, can_delete=True, max_num=50, validate_max=True)

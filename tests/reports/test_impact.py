@@ -226,9 +226,7 @@ def _evidence_post(*items, **extra):
     return data
 
 
-def test_the_editor_saves_impact_and_evidence_naming_a_table_by_its_place_among_those_kept(
-    world, client_as, sections
-):
+def test_the_editor_saves_impact_and_evidence_naming_a_table_by_its_place_among_those_kept(world, client_as, sections):
     tables = {
         "tables-TOTAL_FORMS": "2",
         "tables-0-title": "Removed",
@@ -294,9 +292,7 @@ def _spec_post(**extra):
 
 def test_the_outline_form_sets_impact_required_and_the_audit_records_it(world, client_as):
     client = client_as("business_manager")
-    response = client.post(
-        url("spec_add"), _spec_post(owner_agency=str(world.agency_a.pk), impact_required="on")
-    )
+    response = client.post(url("spec_add"), _spec_post(owner_agency=str(world.agency_a.pk), impact_required="on"))
     assert response.status_code == 302
     spec = SectionSpec.objects.get(period=world.period, slug="council")
     assert spec.impact_required is True
@@ -423,7 +419,9 @@ def test_an_approved_impact_statement_meets_it_whatever_its_themes(world):
 
 def test_an_impact_statement_not_yet_approved_does_not_meet_it(world):
     section = _approved(world, "council", 1, content("Did."))
-    SectionRevision.objects.create(section=section, number=2, content=content("Did.") | STATED, author=world.users["lead_a"])
+    SectionRevision.objects.create(
+        section=section, number=2, content=content("Did.") | STATED, author=world.users["lead_a"]
+    )
     section.current_revision = section.revisions.get(number=2)
     section.state = SectionState.DRAFT
     section.save()
@@ -459,9 +457,8 @@ def test_the_report_shows_impact_and_evidence_under_the_sections_heading(world):
     assert "<h5>Re-referrals</h5>" in council  # the writer's heading under the subheading
     assert '<h4 class="subheading">How we know</h4>' in council
     anchor = "section-1-1-council-table-1"
-    assert (
-        f'<li><strong>Data table in this section</strong> (<a href="#{anchor}">Referrals</a>): Police referrals fell</li>'
-    ) in council
+    link = f'<a href="#{anchor}">Referrals</a>'
+    assert f"<li><strong>Data table in this section</strong> ({link}): Police referrals fell</li>" in council
     assert "<li><strong>Audit</strong>: Audit of 40 strategy discussions, March 2020</li>" in council
     police = html[html.index('id="section-1-2-police"') :]
     assert "The difference it made" not in police and "How we know" not in police
