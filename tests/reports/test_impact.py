@@ -489,3 +489,26 @@ def test_saving_an_old_revision_unchanged_makes_no_new_revision(world, sections)
     section = Section.objects.select_related("spec__period").get(pk=sections.a.pk)
     kept = services.section_save(user=world.users["lead_a"], section=section, content=old_revision(), based_on=1)
     assert kept.number == 1 and SectionRevision.objects.filter(section=sections.a).count() == 1
+
+
+def test_the_pdf_carries_impact_and_evidence_tagged_to_the_rules(world):
+    import io
+
+    import pikepdf
+
+    from reports.rendering import report_pdf
+    from tests.reports.pdf_rules import _elements, pdf_ua_problems
+
+    table = {"title": "Referrals", "columns": ["Source", "Count"], "rows": [["Police", "4"]], "source": "", "chart": ""}
+    evidence = [{"kind": "data_table", "description": "Police referrals fell", "table": 1}, AUDIT]
+    _approved(world, "council", 1, content("We trained staff.", impact="Fewer.", evidence=evidence, tables=[table]))
+    plain = _approved(world, "police", 2, old_revision())
+    pdf = report_pdf(report_html(report_assemble(period=world.period, preview=False))).data
+    assert pdf_ua_problems(pdf) == []
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        tags = [str(element.S) for element, _ in _elements(opened.Root.StructTreeRoot)]
+    # The two sections' h3 headings, then the council's two subheadings as H4; list items: the contents list's
+    # two and the council's two items of evidence.
+    assert tags.count("/H3") == 2 and tags.count("/H4") == 2
+    assert tags.count("/LI") == 2 + 2
+    assert plain.pk
