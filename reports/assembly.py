@@ -18,8 +18,9 @@ from django.utils.text import slugify
 from lib.charts import ChartSpec
 from reports.blocks import Block, block_fill
 from reports.charts import Chart, parse_number, table_chart_spec
-from reports.checklist import checklist_exemptions, statutory_checklist
+from reports.checklist import checklist_exemptions, checklist_rules, statutory_checklist
 from reports.content import content_has_substance, development_items
+from reports.impact import evidence_for_report, impact_stated
 from reports.markdown import markdown_render
 from reports.measures import Comparison
 from reports.measures_data import EarlierMeasures, earlier_measures
@@ -122,6 +123,16 @@ class ReportEntry:
         return self._markdown("narrative", self._top)
 
     @cached_property
+    def impact(self) -> str:
+        """What difference it made (under its own subheading, so its headings sit one lower)."""
+        return self._markdown("impact", self._top + 1)
+
+    @cached_property
+    def evidence(self) -> list[dict]:
+        """How we know: each evidence item, a data table's linked to the table."""
+        return evidence_for_report(self.content, self.anchor)
+
+    @cached_property
     def key_achievements(self) -> str:
         return self._markdown("key_achievements", self._top + 1)
 
@@ -196,6 +207,7 @@ class ChecklistItem:
     evidence: list[str]
     approved_evidence: list[str]
     exemption: object | None = None  # a ChecklistExemption: the business manager's reason it needs no section
+    by_impact: bool = False  # met by approved impact statements with evidence, not by a theme tag
 
     @property
     def met(self) -> bool:
@@ -258,6 +270,7 @@ class AssembledReport:
 REVISION_FIELDS = ("id", "number", "created_at")
 ASSEMBLY_FIELDS = (
     *("id", "period", "position", "slug", "title", "level", "kind", "themes", "computed_block", "owner_agency"),
+    "impact_required",
     *("owner_agency__id", "owner_agency__name", "section__id", "section__spec", "section__state"),
     *("section__approved_revision", "section__current_revision"),
     *(f"section__{which}_revision__{name}" for which in ("approved", "current") for name in REVISION_FIELDS),
@@ -355,19 +368,32 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
 
 def checklist_evaluate(specs, exemptions: dict | None = None, *, content_of=None) -> list[ChecklistItem]:
     """Each statutory requirement with the sections tagged for it and those that evidence it: approved and
-    saying something (a tag on an empty section is no evidence). `exemptions` maps code to ChecklistExemption;
-    `content_of(revision)` reads a revision's content (by default its own field)."""
+    saying something (a tag on an empty section is no evidence). A requirement met by impact statements
+    (reports.checklist.checklist_rules) is evidenced by every approved section that states its impact with
+    evidence, tagged or not; it lists the sections tagged for it or required to state impact, and those that
+    state it. `exemptions` maps code to ChecklistExemption; `content_of(revision)` reads a revision's content
+    (by default its own field)."""
     exemptions = exemptions or {}
     content_of = content_of or (lambda revision: revision.content)
+    rules = checklist_rules()
     items = []
     for code, title in statutory_checklist().items():
+        by_impact = rules.get(code) == "impact_statements"
         evidence, approved = [], []
         for spec in specs:
-            if code in (spec.themes or []) and spec.kind != "heading":
+            if spec.kind == "heading":
+                continue
+            section = getattr(spec, "section", None)
+            revision = section.approved_revision if section is not None and section.approved_revision_id else None
+            if by_impact:
+                stated = revision is not None and impact_stated(content_of(revision))
+                if stated or code in (spec.themes or []) or spec.impact_required:
+                    evidence.append(spec.title)
+                if stated:
+                    approved.append(spec.title)
+            elif code in (spec.themes or []):
                 evidence.append(spec.title)
-                section = getattr(spec, "section", None)
-                revision = section.approved_revision if section is not None and section.approved_revision_id else None
                 if revision is not None and content_has_substance(content_of(revision)):
                     approved.append(spec.title)
-        items.append(ChecklistItem(code, title, evidence, approved, exemptions.get(code)))
+        items.append(ChecklistItem(code, title, evidence, approved, exemptions.get(code), by_impact))
     return items

@@ -22,6 +22,25 @@ def statutory_checklist() -> dict[str, str]:
     }
 
 
+# How a requirement is met: "sections" (by default), an approved section with content tagged with its code;
+# "impact_statements", an approved section that states its impact with evidence (reports.impact).
+MET_BY = ("sections", "impact_statements")
+
+
+@cache
+def checklist_rules() -> dict[str, str]:
+    """Code -> how the requirement is met (one of MET_BY), read once from the same file."""
+    with CHECKLIST_PATH.open(encoding="utf-8") as handle:
+        data = yaml.safe_load(handle) or {}
+    rules = {}
+    for code, item in data.items():
+        rule = item.get("met_by", "sections") if isinstance(item, dict) else "sections"
+        if rule not in MET_BY:
+            raise ValueError(f"statutory_checklist.yaml: '{code}' has an unknown met_by '{rule}'.")
+        rules[str(code)] = rule
+    return rules
+
+
 def unknown_themes(themes: list[str]) -> list[str]:
     """The codes in `themes` that the checklist does not define."""
     known = statutory_checklist()

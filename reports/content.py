@@ -1,10 +1,15 @@
 """The shape of a section's content, as stored in each revision's JSON snapshot.
 
-{"narrative": str, "key_achievements": str, "areas_for_development": str,
+{"narrative": str, "key_achievements": str, "areas_for_development": str, "impact": str,
+ "evidence": [{"kind": one of reports.impact.EVIDENCE_KINDS, "description": str, "table": int | None}],
  "quotes": [{"kind": "quote"|"case_study", "title": str, "text": str, "attribution": str, "consented": True}],
  "tables": [{"title": str, "columns": [str], "rows": [[str]], "source": str, "chart": ""|"bar"|"line",
              "key": str}],
+ "impact": str, "evidence": [{"kind": str, "description": str, "table": int|None}],
  "development_items": [{"title": str, "detail": str}]}
+
+"narrative" is what we did; "impact" what difference it made, "evidence" how we know (reports.impact).
+Revisions saved before impact existed have neither key: every reader tolerates their absence.
 
 "development_items" is the structured list of areas for development that the next period carries
 forward (reports.progress). It is stored only when the section has some, so revisions saved before
@@ -17,6 +22,7 @@ keys existed, and tables that are not compared year on year, have none.
 from __future__ import annotations
 
 from reports.errors import InvalidInput
+from reports.impact import EVIDENCE_KINDS, EVIDENCE_LABEL, MAX_EVIDENCE, MAX_EVIDENCE_CHARS, evidence_items
 from reports.markdown import MAX_FIELD_CHARS, too_long_message
 from reports.measures import key_problems, keys_repeated
 
@@ -24,6 +30,7 @@ TEXT_FIELDS = {
     "narrative": "The narrative",
     "key_achievements": "Key achievements",
     "areas_for_development": "Areas for development",
+    "impact": "What difference it made",
 }
 QUOTE_KINDS = ("quote", "case_study")
 CHART_TYPES = ("", "bar", "line")
@@ -38,7 +45,7 @@ MAX_ITEM_DETAIL_CHARS = 2_000
 
 
 def empty_content() -> dict:
-    return dict.fromkeys(TEXT_FIELDS, "") | {"quotes": [], "tables": []}
+    return dict.fromkeys(TEXT_FIELDS, "") | {"evidence": [], "quotes": [], "tables": []}
 
 
 def content_clean(data: dict) -> dict:
@@ -55,6 +62,7 @@ def content_clean(data: dict) -> dict:
     items = _clean_development_items(data.get("development_items") or [], errors)
     if items:
         content["development_items"] = items
+    content["evidence"] = _clean_evidence(data.get("evidence") or [], len(content["tables"]), errors)
     if errors:
         raise InvalidInput(errors)
     return content
@@ -158,12 +166,43 @@ def development_items(content: dict | None) -> list[dict]:
     return list((content or {}).get("development_items") or [])
 
 
+def _clean_evidence(items: list, table_count: int, errors: list[str]) -> list[dict]:
+    if len(items) > MAX_EVIDENCE:
+        errors.append(f"'{EVIDENCE_LABEL}' can hold at most {MAX_EVIDENCE} items. Remove some.")
+        return []
+    cleaned = []
+    for index, item in enumerate(items, start=1):
+        kind = str(item.get("kind") or "").strip()
+        description = str(item.get("description") or "").strip()
+        table = item.get("table")
+        if not kind and not description and table in (None, ""):
+            continue
+        name = f"{EVIDENCE_LABEL}, item {index}"
+        if kind not in EVIDENCE_KINDS:
+            errors.append(f"{name}: choose what kind of evidence it is.")
+        if not description:
+            errors.append(f"{name}: describe the evidence in a sentence, or remove the item.")
+        elif len(description) > MAX_EVIDENCE_CHARS:
+            errors.append(f"{name}: keep the description under {MAX_EVIDENCE_CHARS} characters.")
+        number = None
+        if kind == "data_table":
+            number = table if isinstance(table, int) and not isinstance(table, bool) else None
+            if number is None or not 1 <= number <= table_count:
+                errors.append(
+                    f"{name}: give the number of the data table of this section it refers to "
+                    f"(this section has {table_count} table{'s' if table_count != 1 else ''})."
+                )
+        cleaned.append({"kind": kind, "description": description, "table": number})
+    return cleaned
+
+
 def content_has_substance(content: dict | None) -> bool:
-    """Whether a revision says anything: some text, a quote or a table with rows."""
+    """Whether a revision says anything: some text, evidence, a quote or a table with rows."""
     if not content:
         return False
     return (
         any(str(content.get(name) or "").strip() for name in TEXT_FIELDS)
+        or bool(evidence_items(content))
         or bool(content.get("quotes"))
         or any(table.get("rows") for table in content.get("tables") or [])
         or bool(development_items(content))

@@ -55,6 +55,11 @@ def section_file_read(path: Path) -> dict:
             {"title": item.get("title") or "", "detail": item.get("detail") or ""}
             for item in front.get("development_items") or []
         ],
+        "impact": front.get("impact") or "",
+        "evidence": [
+            {"kind": e.get("kind") or "", "description": e.get("description") or "", "table": e.get("table")}
+            for e in front.get("evidence") or []
+        ],
         "quotes": [
             {
                 "kind": q.get("kind") or "quote",
@@ -99,6 +104,7 @@ def _spec_values(item: dict, agencies: dict, where: str) -> dict:
         "themes": list(item.get("themes") or []),
         "suggested_words": item.get("suggested_words") or None,
         "guidance": (item.get("guidance") or "").strip(),
+        "impact_required": bool(item.get("impact_required")),
     }
 
 

@@ -1,7 +1,8 @@
 """A readable word-level diff between two revisions of a section.
 
-The diff page compares field by field (narrative, key achievements, areas for development,
-each quote, each table), so it can say which fields changed and link to each change. Text
+The diff page compares field by field (what we did, what difference it made, each item of how we
+know, key achievements, areas for development, each quote, each table), so it can say which
+fields changed and link to each change. Text
 is compared as a reader sees it (the Markdown rendered, then read as plain text) or, on
 request, as the writer typed it. Long unchanged stretches are shortened around each change.
 Added and removed words carry visually hidden words ("added:", "removed:"), since <ins> and
@@ -19,6 +20,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from reports.content import development_items
+from reports.impact import EVIDENCE_KINDS
 from reports.markdown import MarkdownTooLong, markdown_render
 
 _TOKEN = re.compile(r"\s+|[^\s]+")
@@ -171,7 +173,15 @@ def _fields(content: dict, *, rendered: bool) -> dict[str, tuple[str, str]]:
     """key -> (label, text) for every field of a revision's content, in the order the form shows them."""
     text = rendered_text if rendered else (lambda value: value or "")
     fields = {
-        "narrative": ("Narrative", text(content.get("narrative", ""))),
+        "narrative": ("What we did", text(content.get("narrative", ""))),
+        # Revisions saved before impact existed have no impact or evidence: they compare as empty.
+        "impact": ("What difference it made", text(content.get("impact", ""))),
+    }
+    for index, item in enumerate(content.get("evidence") or [], start=1):
+        kind = EVIDENCE_KINDS.get(item.get("kind"), item.get("kind") or "")
+        table = f" (table {item['table']})" if item.get("table") else ""
+        fields[f"evidence-{index}"] = (f"How we know, item {index}", f"{kind}{table}: {item.get('description', '')}")
+    fields |= {
         "key-achievements": ("Key achievements", text(content.get("key_achievements", ""))),
         "areas-for-development": ("Areas for development", text(content.get("areas_for_development", ""))),
     }

@@ -12,6 +12,7 @@ from lib.forms import PortalFormMixin
 from partnership.models import Priority
 from reports.checklist import statutory_checklist
 from reports.content import CHART_TYPES, MAX_COLUMNS, MAX_ROWS, TEXT_FIELDS
+from reports.impact import EVIDENCE_KINDS, IMPACT_LABEL, MAX_EVIDENCE, MAX_EVIDENCE_CHARS
 from reports.markdown import MAX_FIELD_CHARS, too_long_message
 from reports.measures import key_format_problem
 from reports.models import Author, ComputedBlock, SpecKind
@@ -30,9 +31,17 @@ def _markdown_field(label: str, help_text: str) -> forms.CharField:
 
 
 class SectionForm(PortalFormMixin, forms.Form):
-    """The three Markdown fields and the revision the writer started from."""
+    """The Markdown fields and the revision the writer started from."""
 
-    narrative = _markdown_field("Narrative", "Markdown: **bold**, *italic*, lists with -, links as [text](https://…).")
+    narrative = _markdown_field(
+        "What we did",
+        "What the partners did this year. Markdown: **bold**, *italic*, lists with -, links as [text](https://…).",
+    )
+    impact = _markdown_field(
+        IMPACT_LABEL,
+        "The change for children and families that this work brought about, not the activity itself: "
+        "for example fewer re-referrals, or what children said was better. Markdown, as above.",
+    )
     key_achievements = _markdown_field("Key achievements", "One achievement per line, each starting with -.")
     areas_for_development = _markdown_field("Areas for development", "One area per line, each starting with -.")
     based_on = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -71,6 +80,43 @@ class QuoteForm(PortalFormMixin, forms.Form):
                 "consented", "Confirm that the quote is anonymised and the person consented, or remove the quote."
             )
         return data
+
+
+class EvidenceForm(PortalFormMixin, forms.Form):
+    """One item of "how we know": its kind, a short description and, for a data table, which one."""
+
+    kind = forms.ChoiceField(
+        required=False, label="Kind of evidence", choices=[("", "Choose the kind"), *EVIDENCE_KINDS.items()]
+    )
+    description = forms.CharField(
+        required=False,
+        max_length=MAX_EVIDENCE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What it shows, in a sentence: for example 'Audit of 40 strategy discussions, March 2020'.",
+    )
+    table = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ROWS,
+        label="Table number",
+        help_text="For a data table only: the number of the table below (Table 1, Table 2 …).",
+        widget=forms.NumberInput(attrs={"class": "govuk-input--width-4"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE") or not (data.get("kind") or data.get("description") or data.get("table")):
+            return data
+        if not data.get("kind"):
+            self.add_error("kind", "Choose what kind of evidence it is.")
+        if not data.get("description"):
+            self.add_error("description", "Describe the evidence in a sentence, or remove the item.")
+        if data.get("kind") == "data_table" and not data.get("table"):
+            self.add_error("table", "Give the number of the table this evidence is, for example 1.")
+        return data
+
+
+EvidenceFormSet = forms.formset_factory(EvidenceForm, extra=1, can_delete=True, max_num=MAX_EVIDENCE, validate_max=True)
 
 
 QuoteFormSet = forms.formset_factory(QuoteForm, extra=1, can_delete=True, max_num=50, validate_max=True)
@@ -240,7 +286,17 @@ def section_initial(content: dict) -> tuple[dict, list[dict], list[dict]]:
     return main, quotes, tables
 
 
-def content_from_forms(form: SectionForm, quotes: forms.BaseFormSet, tables: forms.BaseFormSet) -> dict:
+def evidence_initial(content: dict) -> list[dict]:
+    """The evidence formset's initial data (none for a revision saved before impact existed)."""
+    return [
+        {"kind": item.get("kind", ""), "description": item.get("description", ""), "table": item.get("table")}
+        for item in content.get("evidence") or []
+    ]
+
+
+def content_from_forms(
+    form: SectionForm, quotes: forms.BaseFormSet, tables: forms.BaseFormSet, evidence: forms.BaseFormSet | None = None
+) -> dict:
     """The content dict the services store, from valid forms."""
     content = {name: form.cleaned_data.get(name, "") for name in TEXT_FIELDS}
     content["quotes"] = [
@@ -248,7 +304,23 @@ def content_from_forms(form: SectionForm, quotes: forms.BaseFormSet, tables: for
         for f in quotes.forms
         if f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
     ]
-    content["tables"] = [t for t in (f.table() for f in tables.forms if f.cleaned_data) if t]
+    # A data-table item names the table by its number on the form; removed or empty tables before it
+    # shift the stored number, so it is mapped to the table's place among those kept.
+    kept, numbers = [], {}
+    for number, bound in enumerate(tables.forms, start=1):
+        table = bound.table() if bound.cleaned_data else None
+        if table:
+            kept.append(table)
+            numbers[number] = len(kept)
+    content["tables"] = kept
+    content["evidence"] = []
+    for bound in evidence.forms if evidence is not None else []:
+        data = bound.cleaned_data
+        if not data or data.get("DELETE") or not (data.get("kind") or data.get("description")):
+            continue
+        # A table removed from the form leaves the item naming no table (0), which the service refuses.
+        table = numbers.get(data.get("table"), 0) if data.get("kind") == "data_table" else None
+        content["evidence"].append({"kind": data.get("kind"), "description": data.get("description"), "table": table})
     return content
 
 
@@ -327,6 +399,12 @@ class SpecForm(PortalFormMixin, forms.Form):
     )
     suggested_words = forms.IntegerField(required=False, min_value=1, max_value=20_000)
     guidance = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000)
+    impact_required = forms.BooleanField(
+        required=False,
+        label="The section must say what difference it made, with evidence",
+        help_text="It cannot be submitted until it says what difference it made for children and families and "
+        "gives at least one piece of evidence of how we know.",
+    )
 
     def __init__(self, *args, partnership, **kwargs):
         super().__init__(*args, **kwargs)

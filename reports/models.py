@@ -60,6 +60,10 @@ class SectionSpec(TimeStampedModel):
     priorities = models.ManyToManyField("partnership.Priority", blank=True, related_name="section_specs")
     suggested_words = models.PositiveIntegerField(null=True, blank=True)
     guidance = models.TextField(blank=True, help_text="What the writer is asked for.")
+    impact_required = models.BooleanField(
+        default=False,
+        help_text="The section cannot be submitted until it says what difference it made and how we know.",
+    )
 
     class Meta:
         ordering = ["period", "position"]

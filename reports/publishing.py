@@ -154,7 +154,13 @@ def report_readiness(*, period) -> Readiness:
         )
     checklist = checklist_evaluate(specs, checklist_exemptions(period=period))
     for item in (item for item in checklist if not item.met):
-        reasons.append(f"No approved section evidences '{item.title}'.")
+        if item.by_impact:
+            reasons.append(
+                f"No approved section states the difference it made with evidence ('{item.title}'). Add what "
+                "difference it made and how we know to a section, or record why none is needed."
+            )
+        else:
+            reasons.append(f"No approved section evidences '{item.title}'.")
     fingerprint = draft_fingerprint(period)
     statuses = signoff_statuses(period, fingerprint)
     for status in statuses:

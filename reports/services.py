@@ -23,6 +23,7 @@ from reports.childrens import childrens_spec_defaults, childrens_spec_problems
 from reports.content import content_clean, empty_content
 from reports.diff import content_as_text, word_diff
 from reports.errors import InvalidInput, NotAllowed, StaleRevision, WorkflowError
+from reports.impact import ImpactMissing, impact_missing
 from reports.measures_data import period_keys_taken
 from reports.models import (
     Challenge,
@@ -151,7 +152,8 @@ def section_save(*, user, section: Section, content: dict, based_on: int | None)
             old = content_as_text(current.content) if current else ""
             raise StaleRevision(based_on=based_on, latest=latest or 0, diff=word_diff(old, content_as_text(cleaned)))
         to_state = workflow.next_state("save", locked.state)
-        if current is not None and current.content == cleaned:
+        # A revision saved before a key existed (impact, evidence) equals the same content saved with it empty.
+        if current is not None and empty_content() | current.content == cleaned:
             return current  # nothing changed: no new revision, and an approved section stays approved
         revision = SectionRevision.objects.create(
             section=locked, number=(latest or 0) + 1, content=cleaned, author=user, based_on=based_on
@@ -178,6 +180,12 @@ def section_submit(*, user, section: Section) -> Section:
     """The writer sends the section to the business manager for approval."""
     _check_roles(user, section, "submit", "Only the agency lead can submit this section. Ask them to submit it.")
     with transaction.atomic():
+        locked = _locked(section)
+        if locked.spec.impact_required:
+            content = SectionRevision.objects.filter(pk=locked.current_revision_id).values_list("content", flat=True)
+            missing = impact_missing(content.first())
+            if missing:
+                raise ImpactMissing(missing)
         locked = _transition(user=user, section=section, action="submit")
         _notify("notify_section_event", locked.pk, "submitted", user.pk)
     return locked
@@ -407,7 +415,7 @@ def checklist_exemption_clear(*, user, period, code: str) -> None:
 SLUG_MAX = SectionSpec._meta.get_field("slug").max_length
 SPEC_FIELDS = (
     "slug", "title", "level", "kind", "owner_agency", "author",
-    "computed_block", "themes", "suggested_words", "guidance",
+    "computed_block", "themes", "suggested_words", "guidance", "impact_required",
 )  # fmt: skip
 
 
@@ -469,7 +477,10 @@ def spec_create(*, user, period, fields: dict) -> SectionSpec:
         spec.priorities.set(fields.get("priorities") or [])
         if spec.has_section:
             Section.objects.create(spec=spec)
-        audit_write(period=period, target=spec, action="reports.outline.spec_added", actor=user)
+        audit_write(
+            period=period, target=spec, action="reports.outline.spec_added", actor=user,
+            data={"impact_required": spec.impact_required},
+        )  # fmt: skip
     return spec
 
 
@@ -493,16 +504,27 @@ def spec_update(*, user, spec: SectionSpec, fields: dict) -> SectionSpec:
                     "Add a new heading above it instead."
                 )
             section.delete()
+        before = _spec_snapshot(locked)
         for name in SPEC_FIELDS:
             if name in fields:
                 setattr(locked, name, fields[name])
         locked.save()
+        after = _spec_snapshot(locked)
         if "priorities" in fields:
             locked.priorities.set(fields["priorities"] or [])
         if not becomes_heading and section is None:
             Section.objects.create(spec=locked)
-        audit_write(period=locked.period, target=locked, action="reports.outline.spec_changed", actor=user)
+        changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+        audit_write(
+            period=locked.period, target=locked, action="reports.outline.spec_changed", actor=user,
+            data={"changes": changes} if changes else None,
+        )  # fmt: skip
     return locked
+
+
+def _spec_snapshot(spec: SectionSpec) -> dict:
+    """The spec's fields as the audit trail keeps them (the owning agency by id)."""
+    return {name: spec.owner_agency_id if name == "owner_agency" else getattr(spec, name) for name in SPEC_FIELDS}
 
 
 def spec_move(*, user, spec: SectionSpec, direction: str) -> SectionSpec:
@@ -570,6 +592,7 @@ def outline_copy(*, user, source_period, target_period) -> int:
             action="reports.outline.copied",
             actor=user,
             reason=f"{len(copies)} sections copied from {source_period.label}",
+            data={"impact_required": [c.slug for c in copies if c.impact_required]},
         )
         # A new period starts from the last one: its open priorities and areas for development come too.
         progress_items_carry(user=user, source_period=source_period, target_period=target_period)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import challenge_register, childrens, period, progress, report, sections, voice
+from reports.views import challenge_register, childrens, impact, period, progress, report, sections, voice
 
 app_name = "reports"
 
@@ -10,6 +10,7 @@ ITEM = PERIOD + "progress/<uuid:item_uuid>/"
 
 urlpatterns = [
     path(PERIOD + "sections/", period.dashboard, name="dashboard"),
+    path(PERIOD + "sections/impact-missing/", impact.impact_missing_list, name="impact_missing"),
     path(PERIOD + "changes/", period.changes, name="changes"),
     path(PERIOD + "audit/", period.audit_log, name="audit"),
     path(PERIOD + "outline/", period.outline, name="outline"),

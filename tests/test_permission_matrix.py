@@ -303,6 +303,7 @@ TABLE = {
     # reports (issue 3): POST-only actions answer GET with 405 once access (404) and permission (403) pass.
     "reports:dashboard": (REPORTS_PERIOD, MEMBERS_ONLY),
     "reports:changes": (REPORTS_PERIOD, OVERSEERS_ONLY),
+    "reports:impact_missing": (REPORTS_PERIOD, OVERSEERS_ONLY),
     "reports:audit": (REPORTS_PERIOD, expect(302, 403, 403, 403, 302, 403, 404)),  # to the partnership's log
     "partnership:audit": ({"partnership_slug": "{partnership}"}, MANAGER_ONLY),
     "partnership:audit_export": ({"partnership_slug": "{partnership}"}, MANAGER_ONLY),

@@ -5,6 +5,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from reports.checklist import statutory_checklist
+from reports.impact import evidence_for_report
 from reports.markdown import MarkdownTooLong, markdown_render
 
 register = template.Library()
@@ -52,3 +53,9 @@ def theme_titles(codes) -> str:
     """Statutory checklist codes as their titles, for reading: 'Training and its impact; ...'."""
     titles = statutory_checklist()
     return "; ".join(titles.get(code, code) for code in codes or [])
+
+
+@register.filter
+def evidence_list(content: dict | None) -> list[dict]:
+    """A revision's "how we know" items with each kind in words and a data table's title (reports.impact)."""
+    return evidence_for_report(content, "")

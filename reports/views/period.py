@@ -17,6 +17,7 @@ from partnership.permissions import user_can_oversee_partnership, user_can_view_
 from reports import services
 from reports.access import spec_for
 from reports.forms import SpecForm
+from reports.impact import impact_counts
 from reports.permissions import user_can_manage_outline
 from reports.selectors import (
     changes_since_last_visit,
@@ -45,6 +46,7 @@ def dashboard(request, partnership_slug, period_slug):
         "is_manager": period.partnership_id in roles.managed,
         "is_overseer": is_overseer,
         "challenges": open_challenges(period=period) if is_overseer else [],
+        "impact": impact_counts(period=period) if is_overseer else None,
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -23,11 +23,13 @@ from reports.forms import (
     AssignForm,
     ChallengeForm,
     CommentForm,
+    EvidenceFormSet,
     QuoteFormSet,
     ReasonForm,
     SectionForm,
     TableFormSet,
     content_from_forms,
+    evidence_initial,
     section_initial,
 )
 from reports.forms_progress import (
@@ -36,6 +38,7 @@ from reports.forms_progress import (
     development_from_formset,
     development_initial,
 )
+from reports.impact import impact_missing
 from reports.models import ChallengeState, SectionRevision, SectionState, SpecKind
 from reports.permissions import (
     section_roles,
@@ -92,6 +95,10 @@ def _detail(request, section, *, status: int = 200, **forms):
         "reason_form": ReasonForm(),
         "answer_form": AnswerForm(),
         "summary_errors": summary_errors,
+        # What the outline requires and the latest revision still lacks, shown before the submit button.
+        "impact_missing": impact_missing(section.current_revision.content if section.current_revision else None)
+        if section.spec.impact_required
+        else [],
         **forms,
         **page,
     }
@@ -113,25 +120,35 @@ def _edit_forms(request, section, measures):
             QuoteFormSet(request.POST, prefix="quotes"),
             TableFormSet(request.POST, request.FILES, prefix="tables", form_kwargs=measures.form_kwargs),
             development_formset_bound(request.POST),
+            _evidence_posted(request.POST),
         )
     current = section.current_revision
     # A section not started yet begins with last year's keyed tables of the same section, figures to fill in.
-    main, quotes, tables = section_initial(
-        current.content if current else empty_content() | {"tables": measures.carried}
-    )
+    content = current.content if current else empty_content() | {"tables": measures.carried}
+    main, quotes, tables = section_initial(content)
     main["based_on"] = current.number if current else None
     return (
         SectionForm(initial=main, suggested_words=suggested),
         QuoteFormSet(initial=quotes, prefix="quotes"),
         TableFormSet(initial=tables, prefix="tables", form_kwargs=measures.form_kwargs),
         DevelopmentItemFormSet(initial=development_initial(current.content if current else {}), prefix="development"),
+        EvidenceFormSet(initial=evidence_initial(content), prefix="evidence"),
     )
+
+
+def _evidence_posted(data) -> EvidenceFormSet:
+    """The posted "how we know" items; a form posted without them (from before they existed) has none."""
+    if "evidence-TOTAL_FORMS" not in data:
+        data = data.copy()
+        data.update({"evidence-TOTAL_FORMS": "0", "evidence-INITIAL_FORMS": "0"})
+    return EvidenceFormSet(data, prefix="evidence")
 
 
 ADD_BUTTONS = {
     "add_quote": ("quotes", QuoteFormSet),
     "add_table": ("tables", TableFormSet),
     "add_development": ("development", DevelopmentItemFormSet),
+    "add_evidence": ("evidence", EvidenceFormSet),
 }
 
 
@@ -148,14 +165,18 @@ def _with_one_more(request, section, measures):
         QuoteFormSet(data, prefix="quotes"),
         TableFormSet(data, request.FILES, prefix="tables", form_kwargs=measures.form_kwargs),
         development_formset_bound(data),
+        _evidence_posted(data),
     )
-    for bound in (forms[0], *forms[1].forms, *forms[2].forms, *forms[3].forms):
+    for bound in (forms[0], *(bound for formset in forms[1:] for bound in formset.forms)):
         bound._errors = ErrorDict()  # keep what was typed without judging it yet
     return forms
 
 
 # With this many quotes and tables written or more, the editor lists the section's parts as a task list at its top.
 PARTS_LIST_FROM = 2
+
+
+TEXT_PARTS = ("narrative", "impact", "key_achievements", "areas_for_development")
 
 
 def _value(bound, name: str) -> str:
@@ -167,7 +188,7 @@ def editor_parts(form, quotes, tables) -> list[dict]:
     """The section's parts, each with the id of its first field, the words written and a status, for the
     task list at the editor's top (what is on the page now: typed, or as last saved)."""
     parts = []
-    for name in ("narrative", "key_achievements", "areas_for_development"):
+    for name in TEXT_PARTS:
         words = len(_value(form, name).split())
         parts.append({"label": form.fields[name].label, "anchor": form[name].id_for_label, "words": words})
     for label, formset, first in (("Quote or case study", quotes, "text"), ("Table", tables, "rows")):
@@ -187,7 +208,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     require(user_can_edit_section(request.user, section))
     adding = request.method == "POST" and any(button in request.POST for button in ADD_BUTTONS)
     measures = editor_measures(section)
-    form, quotes, tables, development = (
+    form, quotes, tables, development, evidence = (
         _with_one_more(request, section, measures) if adding else _edit_forms(request, section, measures)
     )
     context = {
@@ -201,16 +222,18 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
         "quotes": quotes,
         "tables": tables,
         "development": development,
+        "evidence": evidence,
     }
     if request.method == "POST" and not adding:
-        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid(), development.is_valid()]
+        valid = [form.is_valid(), quotes.is_valid(), tables.is_valid(), development.is_valid(), evidence.is_valid()]
         context["summary_errors"] = (
-            formset_errors("Quote", quotes)
+            formset_errors("How we know, item", evidence)
+            + formset_errors("Quote", quotes)
             + formset_errors("Table", tables)
             + formset_errors("Area for development", development)
         )
         if all(valid) and not form.errors:
-            content = content_from_forms(form, quotes, tables)
+            content = content_from_forms(form, quotes, tables, evidence)
             content["development_items"] = development_from_formset(development)
             if "preview" in request.POST:
                 context["preview"] = content
@@ -235,7 +258,7 @@ def section_edit(request, partnership_slug, period_slug, section_slug):
     last_year_attach(tables, measures)
     context["carried"] = section.current_revision_id is None and bool(measures.carried) and not tables.is_bound
     parts = editor_parts(form, quotes, tables)
-    if sum(1 for part in parts[3:] if part["words"]) >= PARTS_LIST_FROM:
+    if sum(1 for part in parts[len(TEXT_PARTS) :] if part["words"]) >= PARTS_LIST_FROM:
         context["parts"] = parts
     return render(request, "reports/section_edit.html", context)
 

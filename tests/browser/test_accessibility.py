@@ -90,6 +90,7 @@ PAGES = [
     ("business_manager", "reports:dashboard", REPORTS_PERIOD, "Sections of the 2019/20 report"),
     ("lead_a", "reports:dashboard", REPORTS_PERIOD, "Your agency's sections"),
     ("scrutineer", "reports:changes", REPORTS_PERIOD, "Changed since your last visit"),
+    ("business_manager", "reports:impact_missing", REPORTS_PERIOD, "Sections not yet showing the difference they made"),
     ("business_manager", "reports:outline", REPORTS_PERIOD, "Outline of the 2019/20 report"),
     ("business_manager", "reports:spec_add", REPORTS_PERIOD, "Add a section"),
     ("business_manager", "partnership:audit", {"partnership_slug": "{partnership}"}, "Audit log"),

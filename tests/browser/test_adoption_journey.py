@@ -420,7 +420,7 @@ def section_write(page, title: str, writer: str) -> None:
     """On the section's page: write it and save it."""
     link(page, "Start writing")
     heading_is(page, f"Edit: {title}")
-    page.get_by_label("Narrative").fill(
+    page.get_by_label("What we did").fill(
         f"{writer} reports for {title.lower()} in Riverside this year. Referrals were answered within a day, "
         "and families told us the help came sooner than before."
     )

@@ -30,6 +30,8 @@ def content(narrative="", **extra) -> dict:
         "narrative": narrative,
         "key_achievements": "",
         "areas_for_development": "",
+        "impact": "",
+        "evidence": [],
         "quotes": [],
         "tables": [],
     } | extra

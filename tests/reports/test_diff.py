@@ -18,14 +18,15 @@ def test_each_field_is_compared_on_its_own_in_the_form_order():
     )
     changes = section_changes(old, new)
     assert [(c.key, c.label, c.changed) for c in changes] == [
-        ("narrative", "Narrative", False),
+        ("narrative", "What we did", False),
+        ("impact", "What difference it made", False),
         ("key-achievements", "Key achievements", True),
         ("areas-for-development", "Areas for development", False),
         ("table-1", "Table 1: Referrals", True),
         ("quote-1", "Quote 1", True),
     ]
-    assert changes[1].counts == (2, 0)  # "•" and "Two"
-    assert changes[4].counts == (0, 3)
+    assert changes[2].counts == (2, 0)  # "•" and "Two"
+    assert changes[5].counts == (0, 3)
 
 
 def test_text_is_compared_as_the_report_reads_it_unless_asked_for_the_markdown():

@@ -80,13 +80,14 @@ def test_a_section_with_many_parts_lists_them_with_links_and_word_counts(client_
     tasks = page[page.index('<ul class="govuk-task-list"') :].split("</ul>")[0]
     names = re.findall(r'href="#([^"]+)" aria-describedby="[^"]+">([^<]+)</a>', tasks)
     assert [name for _, name in names] == [
-        "Narrative", "Key achievements", "Areas for development", "Quote or case study 1", "Quote or case study 2",
+        "What we did", "What difference it made for children and families", "Key achievements",
+        "Areas for development", "Quote or case study 1", "Quote or case study 2",
         "Table 1: Referrals", "Table 2",
     ]  # fmt: skip
     for anchor, _ in names:
         assert f'id="{anchor}"' in page
     assert (
-        "2 words" in tasks and "4 words" in tasks and tasks.count(">Empty</strong>") == 4
+        "2 words" in tasks and "4 words" in tasks and tasks.count(">Empty</strong>") == 5
     )  # and the blank quote and table
 
 

@@ -49,8 +49,14 @@ def ready_outline(world):
     for position, code in enumerate(statutory_checklist(), start=1):
         owner = world.agency_a if position == 1 else None
         spec = add_spec(world.period, position, f"Section about {code}", owner=owner, themes=[code])
-        add_section(spec, world.users["lead_a"] if owner else manager, content(f"What we did on {code}."))
+        body = content(f"What we did on {code}.")
+        if code == "impact":  # met by an approved statement of impact with evidence, not by the tag
+            body |= {"impact": "Fewer children were re-referred.", "evidence": [IMPACT_EVIDENCE]}
+        add_section(spec, world.users["lead_a"] if owner else manager, body)
     return world
+
+
+IMPACT_EVIDENCE = {"kind": "audit", "description": "Audit of 40 referrals", "table": None}
 
 
 @pytest.fixture
@@ -95,7 +101,12 @@ def test_readiness_lists_every_reason(world, health):
     assert reasons[0] == "Section 1 'Council' is not approved."
     assert reasons[1] == "1 challenge from the scrutineer is still open."
     gaps = [reason for reason in reasons if reason.startswith("No approved section evidences")]
-    assert gaps == [f"No approved section evidences '{title}'." for title in statutory_checklist().values()]
+    others = {code: title for code, title in statutory_checklist().items() if code != "impact"}
+    assert gaps == [f"No approved section evidences '{title}'." for title in others.values()]
+    assert (
+        "No approved section states the difference it made with evidence ('Impact on outcomes for children and "
+        "families'). Add what difference it made and how we know to a section, or record why none is needed."
+    ) in reasons
     assert reasons[-3:] == [
         "The local authority partner has not signed off this draft.",
         "The health partner has not signed off this draft.",
