@@ -21,4 +21,5 @@ AUDIT_CODES = {
     "reports.report.pdf_gave_up": "marked the PDF of version {version} failed after {attempts} unfinished attempts",
     "reports.checklist.exempted": "said '{theme}' needs no section: {kind}",
     "reports.checklist.exemption_cleared": "withdrew the exemption of '{theme}'",
+    "reports.guard.flag_cleared": "cleared a publication guard flag ({kind}) at {location}: {reason}",
 }

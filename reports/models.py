@@ -258,6 +258,8 @@ class PeriodVisit(models.Model):
 
 
 # Sign-offs and published versions live in their own module; importing them here registers them.
+# Flags of the publication guard (reports/guard.py).
+from reports.models_guard import ClearReason, FlagKind, GuardFlag  # noqa: E402, F401
 from reports.models_publishing import (  # noqa: E402, F401
     ChecklistExemption,
     ExemptionKind,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import period, report, sections
+from reports.views import guard, period, report, sections
 
 app_name = "reports"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path(PERIOD + "report/publish/", report.report_publish_view, name="report_publish"),
     path(PERIOD + "report/versions/<int:number>/progress/", report.pdf_progress, name="pdf_progress"),
     path(PERIOD + "report/versions/<int:number>/retry-pdf/", report.pdf_retry, name="pdf_retry"),
+    path(PERIOD + "report/flags/", guard.guard_flags, name="guard_flags"),
+    path(PERIOD + "report/flags/<int:flag_id>/", guard.guard_flag_clear_view, name="guard_flag_clear"),
     path(SECTION, sections.section_detail, name="section"),
     path(SECTION + "edit/", sections.section_edit, name="section_edit"),
     path(SECTION + "submit/", sections.section_submit, name="section_submit"),
