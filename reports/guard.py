@@ -205,24 +205,32 @@ class Scanner:
         yield from self._counts(text)
 
     def _names(self, text: str):
+        patterns = [p for p in (self.name_re, self.titled_re) if p is not None and p.search(text)]
+        if not patterns:  # most texts name nobody: mask organisations only when a name may be there
+            return
         masked = self.safe_re.sub(lambda m: " " * len(m.group()), text) if self.safe_re else text
-        for pattern in (self.name_re, self.titled_re):
-            for match in pattern.finditer(masked) if pattern else ():
+        for pattern in patterns:
+            for match in pattern.finditer(masked):
                 # "a new Safeguarding Partnership Manager" is a post: a person's name takes no article.
                 if pattern is self.name_re and ROLE_BEFORE_RE.search(masked[: match.start()]):
                     continue
                 yield "name", match.start(), match.end(), text[match.start() : match.end()]
 
     def _ages(self, text: str):
-        for start, end in _sentences(text):
+        ages = list(AGE_RE.finditer(text))
+        if not ages:
+            return
+        spans = list(_sentences(text))
+        for age in ages:
+            start, end = next(span for span in spans if span[0] <= age.start() <= span[1])
             sentence = text[start:end]
-            for age in AGE_RE.finditer(sentence):
-                if RANGE_BEFORE_RE.search(sentence[: age.start()]):
-                    continue
-                context = _place_or_date(sentence, age)
-                if context:
-                    matched = f"{age.group()} … {context}" if context not in age.group() else age.group()
-                    yield "age", start + age.start(), start + age.end(), matched
+            at = age.start() - start
+            if RANGE_BEFORE_RE.search(sentence[:at]):
+                continue
+            context = _place_or_date(sentence, at)
+            if context:
+                matched = f"{age.group()} … {context}" if context not in age.group() else age.group()
+                yield "age", age.start(), age.end(), matched
 
     def _counts(self, text: str):
         for match in COUNT_RE.finditer(text):
@@ -268,10 +276,10 @@ def _sentences(text: str) -> Iterator[tuple[int, int]]:
     yield start, len(text)
 
 
-def _place_or_date(sentence: str, age: re.Match) -> str:
+def _place_or_date(sentence: str, at: int) -> str:
     for match in PLACE_RE.finditer(sentence):
         first = match.group("place").split()[0]
-        if not NOT_PLACES.match(first) and not (match.start() <= age.start() < match.end()):
+        if not NOT_PLACES.match(first) and not (match.start() <= at < match.end()):
             return match.group()
     for pattern in AGE_DATE_RES:  # a whole date before a bare month or year
         found = pattern.search(sentence)

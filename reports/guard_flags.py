@@ -44,7 +44,8 @@ def guard_findings(*, period, report=None) -> list[Finding]:
 
 def guard_flags_refresh(*, period, report=None) -> list[GuardFlag]:
     """Bring the period's flags in step with its draft and return them, open ones first (a fixed number of
-    queries whatever the report's size: one read, and at most one insert, update and delete)."""
+    queries whatever the report's size: one read, and at most one delete, one update and one insert, which
+    the database may split into batches)."""
     findings = {finding.fingerprint: finding for finding in guard_findings(period=period, report=report)}
     with transaction.atomic():
         existing = {
