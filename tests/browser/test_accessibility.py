@@ -15,6 +15,7 @@ from tests.test_permission_matrix import (
     SETUP,
     SETUP_PRIORITY,
     SETUP_SUBGROUP,
+    MatrixFlag,
     MatrixPeople,
     MatrixReview,
 )
@@ -101,6 +102,9 @@ PAGES = [
     ("business_manager", "reports:report", REPORTS_PERIOD, "Statutory checklist"),
     ("lead_b", "reports:report", REPORTS_PERIOD, "Sign off this draft for Police"),
     ("scrutineer", "reports:report_preview", REPORTS_PERIOD, "Preview, not published"),
+    # the publication guard (issue 14)
+    ("scrutineer", "reports:guard_flags", REPORTS_PERIOD, "Details that could identify someone"),
+    ("business_manager", "reports:guard_flag_clear", REPORTS_PERIOD | {"flag_id": MatrixFlag()}, "Clear a flag"),
     ("anonymous", "public:index", {}, "Published annual reports"),
     ("anonymous", "public:partnership_reports", {"partnership_slug": "{partnership}"}, "has not published a report"),
     ("anonymous", "public:accessibility", {}, "Accessibility statement"),
