@@ -18,6 +18,7 @@ from partnership.models import ReportingPeriod
 from partnership.services import period_open
 from people.demo import people_demo_load
 from reports.demo import reports_demo_load
+from reports.demo_guard import guard_demo_load
 from reports.demo_progress import progress_demo_load
 from reports.demo_signoff import report_demo_sign_off
 from reports.demo_voice import voice_demo_load
@@ -63,6 +64,7 @@ def demo_load(*, password: str, data_dir: Path = DEMO_DIR) -> DemoResult:
     result.steps["training programme"] = training_demo_load(**where, path=data_dir / "training.yaml")
     result.steps["report sections"] = reports_demo_load(**where, data_dir=data_dir)
     result.steps["sign-offs by the statutory partners"] = report_demo_sign_off(period=result.period, data_dir=data_dir)
+    result.steps["publication guard's clearances"] = guard_demo_load(period=result.period, path=data_dir / "guard.yaml")
     if data_dir == DEMO_DIR:
         result.steps["2020/21 report, in draft"] = demo_next_period_load(result=result, data_dir=NEXT_DIR)
     return result
@@ -105,4 +107,5 @@ def demo_next_period_load(*, result: DemoResult, data_dir: Path = NEXT_DIR) -> i
     changes += progress_demo_load(period=period, path=data_dir / "progress.yaml")
     changes += voice_demo_load(period=period, path=data_dir / "voice.yaml")
     changes += report_demo_sign_off(period=period, data_dir=data_dir)
+    changes += guard_demo_load(period=period, path=data_dir / "guard.yaml")
     return changes

@@ -30,4 +30,5 @@ AUDIT_CODES = {
     "reports.voice.added": "added what {target} said to the voice ledger",
     "reports.voice.changed": "changed the voice ledger entry from {target}",
     "reports.voice.removed": "removed the voice ledger entry from {target}",
+    "reports.guard.flag_cleared": "cleared a publication guard flag ({kind}) at {location}: {reason}",
 }

@@ -26,6 +26,9 @@ class Block:
     context: dict = field(default_factory=dict)
     available: bool = True
     message: str = ""
+    # Free text the block shows that people wrote (label, text), e.g. what a child said: the publication
+    # guard (reports/guard.py) checks it like a section's own text. Figures need not be listed.
+    texts: tuple = ()
 
 
 def membership_block(period) -> Block:

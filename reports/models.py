@@ -267,6 +267,8 @@ class PeriodVisit(models.Model):
 
 # Sign-offs and published versions live in their own module; importing them here registers them.
 # Tracked items: last period's priorities and areas for development, rated this period.
+# Flags of the publication guard (reports/guard.py).
+from reports.models_guard import ClearReason, FlagKind, GuardFlag  # noqa: E402, F401
 from reports.models_progress import EvidenceKind, ItemOrigin, ProgressRating, TrackedItem  # noqa: E402, F401
 from reports.models_publishing import (  # noqa: E402, F401
     ChecklistExemption,

@@ -49,6 +49,7 @@ from reports.checklist import checklist_exemptions
 from reports.childrens import childrens_freeze, childrens_public_path, childrens_publishable
 from reports.errors import DomainError, InvalidInput, NotAllowed
 from reports.frozen import compressed_copies, latest_number_set
+from reports.guard_flags import guard_flags_refresh, guard_reasons
 from reports.models import Challenge, ChallengeState, PdfState, PublishedReport, Section, SignOff
 from reports.permissions import user_can_publish_report
 from reports.rendering import report_html, report_pdf
@@ -121,6 +122,7 @@ class Readiness:
     signoffs: list[SignOffStatus]
     open_challenges: int
     fingerprint: str
+    guard_flags: list = field(default_factory=list)  # the publication guard's flags, open ones first
 
     @property
     def ready(self) -> bool:
@@ -139,7 +141,8 @@ def _unapproved_reason(number: str, title: str) -> str:
 def report_readiness(*, period) -> Readiness:
     """Everything that stands between the draft and publishing, in words a business manager can act on.
 
-    Reads the outline and states only (one query); it renders nothing, so the report page stays quick.
+    Reads the outline and states (one query) and the draft's text for the publication guard
+    (reports.guard_flags, a fixed number of queries); it renders nothing, so the report page stays quick.
     """
     specs = list(outline_for_assembly(period))
     numbers = dict(zip((spec.pk for spec in specs), heading_numbers(specs), strict=True))
@@ -161,6 +164,8 @@ def report_readiness(*, period) -> Readiness:
             )
         else:
             reasons.append(f"No approved section evidences '{item.title}'.")
+    guard_flags = guard_flags_refresh(period=period)
+    reasons += guard_reasons(period=period, flags=guard_flags)
     fingerprint = draft_fingerprint(period)
     statuses = signoff_statuses(period, fingerprint)
     for status in statuses:
@@ -171,7 +176,7 @@ def report_readiness(*, period) -> Readiness:
             )
         elif status.current is None:
             reasons.append(f"The {status.short_label} partner has not signed off this draft.")
-    return Readiness(checklist, reasons, statuses, open_challenges, fingerprint)
+    return Readiness(checklist, reasons, statuses, open_challenges, fingerprint, guard_flags)
 
 
 def draft_matches_version(period, version) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import challenge_register, childrens, impact, period, progress, report, sections, voice
+from reports.views import challenge_register, childrens, guard, impact, period, progress, report, sections, voice
 
 app_name = "reports"
 
@@ -31,6 +31,8 @@ urlpatterns = [
     path(PERIOD + "voice/add/", voice.voice_add, name="voice_add"),
     path(PERIOD + "voice/<int:entry_id>/", voice.voice_change, name="voice_change"),
     path(PERIOD + "voice/<int:entry_id>/remove/", voice.voice_remove, name="voice_remove"),
+    path(PERIOD + "report/flags/", guard.guard_flags, name="guard_flags"),
+    path(PERIOD + "report/flags/<int:flag_id>/", guard.guard_flag_clear_view, name="guard_flag_clear"),
     path(SECTION, sections.section_detail, name="section"),
     path(SECTION + "edit/", sections.section_edit, name="section_edit"),
     path(SECTION + "submit/", sections.section_submit, name="section_submit"),

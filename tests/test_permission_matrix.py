@@ -70,6 +70,33 @@ class MatrixSection:
         return spec.slug if self.part == "section" else str(challenge.pk)
 
 
+class MatrixFlag:
+    """The publication guard's rows: a flag on a date of birth in a section of the test period, made when reversed
+    (through the scan, so the flags list, which scans again, keeps it)."""
+
+    def __str__(self):
+        from django.contrib.auth import get_user_model
+
+        from partnership.models import ReportingPeriod
+        from reports.guard_flags import guard_flags_refresh
+        from reports.models import Section, SectionRevision, SectionSpec
+
+        period = ReportingPeriod.objects.get(partnership__slug="tsp", slug="2019-20")
+        spec, created = SectionSpec.objects.get_or_create(
+            period=period, slug="matrix-guard",
+            defaults={"position": 900, "title": "Matrix guard", "author": "business_manager"},
+        )  # fmt: skip
+        if created:
+            section = Section.objects.create(spec=spec)
+            section.current_revision = SectionRevision.objects.create(
+                section=section, number=1, author=get_user_model().objects.get(username="manager"),
+                content={"narrative": "Born on 3 May 2012.", "quotes": [], "tables": []},
+            )  # fmt: skip
+            section.state = "draft"
+            section.save()
+        return str(guard_flags_refresh(period=period)[0].pk)
+
+
 REPORTS_PERIOD = {"partnership_slug": "{partnership}", "period_slug": "{period}"}
 REPORTS_SECTION = REPORTS_PERIOD | {"section_slug": MatrixSection("section")}
 REPORTS_CHALLENGE = REPORTS_SECTION | {"challenge_id": MatrixSection("challenge")}
@@ -360,6 +387,9 @@ TABLE = {
     "reports:progress_add": (REPORTS_PERIOD, MANAGER_ONLY),
     "reports:tracked_item": (REPORTS_ITEM, MEMBERS_ONLY),
     "reports:tracked_item_edit": (REPORTS_ITEM, expect(302, 200, 403, 403, 200, 403, 404)),
+    # the publication guard: its flags are read by whoever reads the draft; the business manager clears them
+    "reports:guard_flags": (REPORTS_PERIOD, REPORT_READERS),
+    "reports:guard_flag_clear": (REPORTS_PERIOD | {"flag_id": MatrixFlag()}, MANAGER_ONLY),
     # public pages: published reports and the accessibility statement, for everyone
     "public:index": ({}, everyone(200)),
     "public:accessibility": ({}, everyone(200)),

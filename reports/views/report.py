@@ -103,6 +103,18 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         "publish_form": publish_form,
         "exemption_form": ExemptionForm(),
         "refused": refused or [],
+        "guard": _guard_summary(readiness.guard_flags),
+    }
+
+
+def _guard_summary(flags) -> dict:
+    """The publication guard's part of the report page: open flags counted, the first cleared ones listed."""
+    cleared = [flag for flag in flags if flag.cleared]
+    return {
+        "open": len(flags) - len(cleared),
+        "cleared": len(cleared),
+        "cleared_shown": cleared[:REASONS_SHOWN],
+        "cleared_more": max(len(cleared) - REASONS_SHOWN, 0),
     }
 
 

@@ -16,6 +16,7 @@ from tests.test_permission_matrix import (
     SETUP,
     SETUP_PRIORITY,
     SETUP_SUBGROUP,
+    MatrixFlag,
     MatrixPeople,
     MatrixReview,
 )
@@ -108,6 +109,9 @@ PAGES = [
     ("business_manager", "reports:progress_add", REPORTS_PERIOD, "Add an item"),
     ("lead_a", "reports:tracked_item", REPORTS_ITEM, "Rate its progress"),
     ("business_manager", "reports:tracked_item_edit", REPORTS_ITEM, "Change Matrix item"),
+    # the publication guard (issue 14)
+    ("scrutineer", "reports:guard_flags", REPORTS_PERIOD, "Details that could identify someone"),
+    ("business_manager", "reports:guard_flag_clear", REPORTS_PERIOD | {"flag_id": MatrixFlag()}, "Clear a flag"),
     ("anonymous", "public:index", {}, "Published annual reports"),
     ("anonymous", "public:partnership_reports", {"partnership_slug": "{partnership}"}, "has not published a report"),
     ("anonymous", "public:accessibility", {}, "Accessibility statement"),
