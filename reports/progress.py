@@ -170,7 +170,8 @@ def tracked_item_change(*, user, item: TrackedItem, title: str, detail: str, own
     if errors:
         raise ItemInvalid(errors)
     with transaction.atomic():
-        locked = TrackedItem.objects.select_for_update().select_related("owner_agency").get(pk=item.pk)
+        # The owner is a nullable join, which PostgreSQL will not lock: lock the item's row alone.
+        locked = TrackedItem.objects.select_for_update(of=("self",)).select_related("owner_agency").get(pk=item.pk)
         locked.period = item.period
         changes = {
             n: [getattr(locked, n), v] for n, v in (("title", title), ("detail", detail)) if getattr(locked, n) != v
