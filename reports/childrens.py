@@ -152,7 +152,7 @@ def childrens_html(report, *, full_url: str, version=None) -> str:
         "full_url": full_url,
         "version": version,
     }
-    return render_to_string("reports/childrens/document.html", context)
+    return render_to_string("reports/document/childrens.html", context)
 
 
 def childrens_publishable(report) -> bool:

@@ -5,8 +5,8 @@ with a reason (reports.models_guard.GuardFlag; services in reports/guard_flags.p
 What is looked for, and why each rule is drawn where it is:
 - names of people the portal knows: the partnership's members' full names (first and last), a known
   surname after a title ("Mrs Smith"), and the names recorded for representatives. Agencies', the
-  partnership's, priorities', subgroups' and roles' names are masked first, so "West Midlands Police"
-  never matches an account named "West Midlands Police Lead". Practice reviews hold no subject's name,
+  partnership's, priorities', subgroups' and roles' names are masked first, so "Northshire Police"
+  never matches an account named "Northshire Police Lead". Practice reviews hold no subject's name,
   only the partnership's own pseudonym ("Child J"), which is written to be published: not flagged.
 - dates of birth: a date in a common UK form right after "born", "DOB" or "date of birth".
 - exact ages with a place or a date in the same sentence ("a 7-year-old from Brierley Hill",

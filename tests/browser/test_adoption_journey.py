@@ -424,6 +424,11 @@ def section_write(page, title: str, writer: str) -> None:
         f"{writer} reports for {title.lower()} in Riverside this year. Referrals were answered within a day, "
         "and families told us the help came sooner than before."
     )
+    page.get_by_label("What difference it made for children and families").fill(
+        "Families waited days, not weeks, for help, and fewer children were referred a second time."
+    )
+    page.get_by_label("Kind of evidence").first.select_option(label="Audit")
+    page.get_by_label("Description").first.fill("Audit of 40 referrals, March")
     page.get_by_label("Key achievements").fill("- A single front door for every referral\n- Joint visits with partners")
     page.get_by_label("Areas for development").fill("- Record the child's own words in every plan")
     press(page, "Save")
