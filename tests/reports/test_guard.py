@@ -429,3 +429,15 @@ def test_a_member_of_the_partnership_with_no_report_role_cannot_see_flags(world,
     contributor = UserFactory(username="another")
     grant(contributor, world.partnership, Role.CONTRIBUTOR, world.agency_a)
     assert client_as("contributor").get(reverse("reports:guard_flags", args=["tsp", "2019-20"])).status_code == 403
+
+
+def test_what_the_voice_block_prints_is_read_by_the_guard(world):
+    # A ledger entry reaches the public report through the voice block, not a section's text.
+    from tests.reports.test_voice import entry
+
+    spec = add_spec(world.period, 1, "Voice of children", author="business_manager", block="voice")
+    add_section(spec, world.users["business_manager"], content(narrative="What children told us."))
+    entry(world, said="Our son, aged 9, from Brierley Hill, was helped quickly.")
+    [flag] = guard_flags_refresh(period=world.period)
+    assert flag.kind == "age"
+    assert "you said, we did 1, you said" in flag.location
