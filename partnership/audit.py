@@ -94,6 +94,14 @@ def _chain_key(partnership_id: int | None) -> str:
     return f"p{partnership_id}" if partnership_id else "portal"
 
 
+def audit_heads(partnership_id: int | None) -> tuple[str, str]:
+    """The hashes of the newest entries of the partnership's chain and of the portal's, in one query: both
+    move with every audited change, so together they name the state of everything a partnership shows."""
+    keys = (_chain_key(partnership_id), _chain_key(None))
+    heads = dict(AuditChain.objects.filter(key__in=keys).values_list("key", "last_hash"))
+    return heads.get(keys[0], GENESIS), heads.get(keys[1], GENESIS)
+
+
 def _float_or_int(text: str) -> float | int:
     # PostgreSQL's jsonb gives 1e+16 back as 10000000000000000, so whole numbers are kept as integers.
     number = float(text)

@@ -5,13 +5,14 @@ and the statutory checklist.
 A preview (for the business manager and scrutineer) shows sections not yet approved
 from their latest revision, marked as such; the published report uses approved
 revisions only. Queries are constant in the number of sections: one for the outline
-with its sections and both revisions, one per computed block.
+with its sections and both revisions, one per computed block (and none for a
+block the preview keeps ready: reports.block_cache).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from django.utils.text import slugify
 
@@ -78,6 +79,19 @@ class RevisionContents:
         return self.loaded[revision_id]
 
 
+class BlockSource:
+    """The report's computed blocks, each filled once, and only when something asks for it."""
+
+    def __init__(self, period):
+        self.period = period
+        self.filled: dict[str, Block] = {}
+
+    def get(self, code: str) -> Block:
+        if code not in self.filled:
+            self.filled[code] = block_fill(code, self.period)
+        return self.filled[code]
+
+
 @dataclass
 class ReportEntry:
     """One heading or section of the report. Its text, quotes and tables are read from `content` (the
@@ -99,8 +113,17 @@ class ReportEntry:
     missing: bool = False
     revision_made: str = ""
     contents: RevisionContents | None = None
-    block: Block | None = None
+    block_code: str = ""  # the computed block shown under the section's text, if any
+    blocks: BlockSource | None = None
     earlier_token: str = ""  # names the earlier years' tables its keyed tables are compared with
+
+    @property
+    def block(self) -> Block | None:
+        """The computed block, filled when first asked for (the preview's blocks are mostly kept ready:
+        reports.block_cache)."""
+        if not self.block_code or self.blocks is None:
+            return None
+        return self.blocks.get(self.block_code)
 
     @property
     def content(self) -> dict | None:
@@ -226,10 +249,13 @@ class AssembledReport:
     childrens: ReportEntry | None = None
     childrens_url: str = ""  # where the contents list links to it; set by whoever renders the report
     earlier: EarlierMeasures | None = None  # earlier years' tables, for keyed tables (reports/measures_data.py)
+    blocks: BlockSource | None = None
 
     @cached_property
     def checklist(self) -> list[ChecklistItem]:
         """Each statutory requirement and whether it is met (worked out only when asked for)."""
+        if self.specs and not hasattr(self.specs[0], "themes"):
+            _themes_add(self.specs)
         contents = self.revisions
         return checklist_evaluate(
             self.specs,
@@ -266,15 +292,53 @@ class AssembledReport:
         ]
 
 
-# What assembly reads of the outline: no revision content (reports.rendering reads it for sections not stored).
-REVISION_FIELDS = ("id", "number", "created_at")
-ASSEMBLY_FIELDS = (
-    *("id", "period", "position", "slug", "title", "level", "kind", "themes", "computed_block", "owner_agency"),
-    "impact_required",
-    *("owner_agency__id", "owner_agency__name", "section__id", "section__spec", "section__state"),
-    *("section__approved_revision", "section__current_revision"),
-    *(f"section__{which}_revision__{name}" for which in ("approved", "current") for name in REVISION_FIELDS),
-)
+# What assembly reads of the outline, as plain rows (no model instances: at a thousand sections building them
+# would cost more than the query); no revision content (reports.rendering reads it for sections not stored),
+# and the themes only when the checklist is asked for.
+OUTLINE_ROW_FIELDS = (
+    *("id", "slug", "title", "level", "kind", "computed_block", "owner_agency_id", "owner_agency__name"),
+    *("section__id", "section__state", "section__approved_revision_id", "section__current_revision_id"),
+    *(f"section__{which}_revision__{name}" for which in ("approved", "current") for name in ("number", "created_at")),
+)  # fmt: skip
+
+
+class Row:
+    """A plain record: what the checklist and assembly read of a spec, its section and their revisions, by
+    the same attribute names as the models (`spec.section.approved_revision.pk`)."""
+
+    def __init__(self, **values):
+        self.__dict__.update(values)
+
+
+def _outline_rows(period) -> list[Row]:
+    """The period's outline in order as plain rows, in one query."""
+    rows = []
+    query = SectionSpec.objects.filter(period=period).order_by("position").values_list(*OUTLINE_ROW_FIELDS)
+    for pk, slug, title, level, kind, block, owner_id, owner_name, section_id, state, *revisions in query:
+        approved_id, current_id, approved_number, approved_made, current_number, current_made = revisions
+        spec = Row(pk=pk, id=pk, slug=slug, title=title, level=level, kind=kind, computed_block=block,
+                   owner_agency_id=owner_id, owner_name=owner_name or "")  # fmt: skip
+        if section_id is not None:
+            spec.section = Row(
+                pk=section_id, state=state, state_label=STATE_LABELS.get(state, state),
+                approved_revision_id=approved_id, current_revision_id=current_id,
+                approved_revision=approved_id and Row(pk=approved_id, number=approved_number, created_at=approved_made),
+                current_revision=current_id and Row(pk=current_id, number=current_number, created_at=current_made),
+            )  # fmt: skip
+        rows.append(spec)
+    return rows
+
+
+def _themes_add(specs) -> None:
+    """Each spec's themes and whether it must state impact, for the checklist (one query)."""
+    by_pk = {spec.pk: spec for spec in specs}
+    for pk, themes, impact_required in SectionSpec.objects.filter(pk__in=by_pk).values_list(
+        "pk", "themes", "impact_required"
+    ):
+        by_pk[pk].themes, by_pk[pk].impact_required = themes, impact_required
+
+
+STATE_LABELS = dict(SectionState.choices)
 
 
 def outline_for_assembly(period):
@@ -283,6 +347,12 @@ def outline_for_assembly(period):
         .select_related("owner_agency", "section__approved_revision", "section__current_revision")
         .order_by("position")
     )
+
+
+@lru_cache(maxsize=4096)
+def title_slug(title: str) -> str:
+    """The part of a section's anchor its title gives (slugify is slow enough to matter at a thousand)."""
+    return slugify(title)[:40]
 
 
 def heading_numbers(specs) -> list[str]:
@@ -314,20 +384,21 @@ def unapproved_specs(specs) -> list:
 def report_assemble(*, period, preview: bool) -> AssembledReport:
     """The report for a period; with preview, unapproved sections come from their latest revision.
     Revisions' content is not read here: only when a section's HTML is not stored yet (reports.rendering)."""
-    specs = list(outline_for_assembly(period).only(*ASSEMBLY_FIELDS))
+    specs = _outline_rows(period)
     contents = RevisionContents([])
     earlier = earlier_measures(period=period)
+    earlier_token = earlier.token
     entries = []
-    blocks: dict[str, Block] = {}
+    blocks = BlockSource(period)
     childrens = None
     for number, spec in zip(heading_numbers(specs), specs, strict=True):
         entry = ReportEntry(
             number=number,
-            anchor=f"section-{number.replace('.', '-')}-{slugify(spec.title)[:40]}",
+            anchor=f"section-{number.replace('.', '-')}-{title_slug(spec.title)}",
             level=spec.level,
             title=spec.title,
             spec_slug=spec.slug,
-            owner=spec.owner_agency.name if spec.owner_agency_id else "",
+            owner=spec.owner_name,
             kind=spec.kind,
         )
         if spec.kind != "heading":
@@ -335,17 +406,16 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
             section = getattr(spec, "section", None)
             contents.ids |= {entry.revision_id, section.approved_revision_id if section else None} - {None}
             entry.contents = contents
-            entry.earlier_token = earlier.token
+            entry.earlier_token = earlier_token
         if spec.kind == SpecKind.CHILDREN:
             entry.anchor, childrens = "childrens-version", entry
             continue
         if spec.computed_block:
-            blocks.setdefault(spec.computed_block, block_fill(spec.computed_block, period))
-            entry.block = blocks[spec.computed_block]
+            entry.block_code, entry.blocks = spec.computed_block, blocks
         entries.append(entry)
     return AssembledReport(
         partnership=period.partnership, period=period, entries=entries, preview=preview, specs=specs,
-        revisions=contents, childrens=childrens, earlier=earlier,
+        revisions=contents, childrens=childrens, earlier=earlier, blocks=blocks,
     )  # fmt: skip
 
 
@@ -353,7 +423,7 @@ def _fill_content(entry: ReportEntry, spec, preview: bool) -> None:
     section = getattr(spec, "section", None)
     revision = None
     if section is not None:
-        entry.state, entry.state_label = section.state, section.get_state_display()
+        entry.state, entry.state_label = section.state, section.state_label
         revision = section.approved_revision
         entry.from_approved = revision is not None
         if preview and section.state != SectionState.APPROVED and section.current_revision_id:

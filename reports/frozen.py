@@ -99,7 +99,7 @@ def latest_key(partnership_slug: str, period_slug: str) -> str:
     return f"reports:latest:{partnership_slug}:{period_slug}"
 
 
-def _cache_call(what: str, call):
+def cache_call(what: str, call):
     """A cache call whose failure only costs a database query: logged (no personal data), then None.
 
     After a failure the cache is left alone for CACHE_RETRY_AFTER seconds, so an outage costs one
@@ -123,7 +123,7 @@ def latest_number(partnership_slug: str, period_slug: str) -> int | None:
     if held is not None and held[1] > now:
         return held[0]
     key = latest_key(partnership_slug, period_slug)
-    number = _cache_call("reading the latest version number", lambda: cache.get(key))
+    number = cache_call("reading the latest version number", lambda: cache.get(key))
     if number is None:
         number = (
             PublishedReport.objects.filter(period__partnership__slug=partnership_slug, period__slug=period_slug)
@@ -133,7 +133,7 @@ def latest_number(partnership_slug: str, period_slug: str) -> int | None:
         )
         if number is not None:
             # add, not set: if a publication set a newer number meanwhile, keep that one.
-            _cache_call("storing the latest version number", lambda: cache.add(key, number, LATEST_TTL))
+            cache_call("storing the latest version number", lambda: cache.add(key, number, LATEST_TTL))
     if number is not None:
         with _lock:
             _latest[local_key] = (number, now + LATEST_LOCAL_TTL)
@@ -147,7 +147,7 @@ def latest_number_set(version: PublishedReport) -> None:
     with _lock:
         _latest[(partnership_slug, period_slug)] = (version.number, _now() + LATEST_LOCAL_TTL)
     key = latest_key(partnership_slug, period_slug)
-    _cache_call("storing the latest version number", lambda: cache.set(key, version.number, LATEST_TTL))
+    cache_call("storing the latest version number", lambda: cache.set(key, version.number, LATEST_TTL))
 
 
 def frozen_html(partnership_slug: str, period_slug: str, number: int) -> Frozen | None:

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.template.loader import get_template, render_to_string
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from lib.charts import svg_inline
 from reports.assembly import AssembledReport, ReportEntry
+from reports.block_cache import blocks_html
 from reports.charts import Chart
-from reports.fragments import chart_svgs, fragment_key, fragments_get, fragments_put
+from reports.fragments import chart_svgs, fragment_key, fragments_get_encoded, fragments_put
 from reports.measures_data import comparisons_attach
 from reports.models import FragmentKind
 from reports.pdf_structure import pdf_structure_tidy
@@ -50,28 +50,40 @@ def logo_data_uri(partnership) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
+# Where the main part goes in the rendered page: the page is rendered around it and the parts joined as bytes.
+MAIN_MARK = "<!-- the report's sections -->"
+
+
 def report_html(report: AssembledReport, *, version=None, pdf_url: str = "", versions_url: str = "") -> str:
     """The report as one self-contained HTML document, joined from stored pieces (reports.fragments)."""
-    contents_html, main_html = report_parts(report)
+    return report_html_encoded(report, version=version, pdf_url=pdf_url, versions_url=versions_url).decode()
+
+
+def report_html_encoded(report: AssembledReport, *, version=None, pdf_url: str = "", versions_url: str = "") -> bytes:
+    """The document as UTF-8. The sections' pieces are joined as bytes, never as one string: a single
+    character outside Latin-1 anywhere would make Python copy the whole report into a wider string kind."""
+    contents_html, parts = report_parts(report)
     context = {
         "report": report,
-        "contents_html": contents_html,
-        "main_html": main_html,
+        "contents_html": mark_safe(contents_html.decode()),  # noqa: S308 (rendered by our templates)
+        "main_html": mark_safe(MAIN_MARK),  # noqa: S308
         "version": version,
         "pdf_url": pdf_url,
         "versions_url": versions_url,
         "logo_data_uri": logo_data_uri(report.partnership),
     }
-    return render_to_string("reports/document/report.html", context)
+    head, _mark, tail = render_to_string("reports/document/report.html", context).partition(MAIN_MARK)
+    return b"".join([head.encode(), *parts, tail.encode()])
 
 
-def report_parts(report: AssembledReport) -> tuple[SafeString, SafeString]:
-    """The contents list and the main part: each section's stored HTML (one query for all of them), the rest
-    rendered now (their charts drawn once each) and stored (one more query), computed blocks drawn live."""
+def report_parts(report: AssembledReport) -> tuple[bytes, list[bytes]]:
+    """The contents list and the main part's pieces, as UTF-8: each section's stored HTML (one query for all
+    of them, none for those this process holds), the rest rendered now (their charts drawn once each) and
+    stored (one more query); computed blocks from reports.block_cache."""
     contents = [e.contents_inputs() for e in report.entries]
     contents_key = fragment_key(FragmentKind.SECTION, ["contents", contents, report.childrens_url])
     keys = [fragment_key(FragmentKind.SECTION, entry.fragment_inputs(report.preview)) for entry in report.entries]
-    stored = fragments_get([contents_key, *keys])
+    stored = fragments_get_encoded([contents_key, *keys])
     missing = [(key, entry) for key, entry in zip(keys, report.entries, strict=True) if key not in stored]
     new = {}
     if missing:
@@ -83,21 +95,15 @@ def report_parts(report: AssembledReport) -> tuple[SafeString, SafeString]:
         new[contents_key] = render_to_string("reports/document/contents.html", {"report": report})
     if new:
         fragments_put(FragmentKind.SECTION, new)
-        stored |= new
+        stored |= {key: html.encode() for key, html in new.items()}
+    blocks = {want: html.encode() for want, html in blocks_html(report).items()}
     parts = []
     for key, entry in zip(keys, report.entries, strict=True):
         parts.append(stored[key])
-        if entry.block is not None:
-            parts.append(_block_html(entry))
-        parts.append("\n</section>\n")
-    return mark_safe(stored[contents_key]), mark_safe("".join(parts))  # noqa: S308 (rendered by our templates)
-
-
-def _block_html(entry: ReportEntry) -> str:
-    block = entry.block
-    if not block.available:
-        return format_html('<p class="block-missing">{}</p>', block.message)
-    return render_to_string(block.template, {"block": block.context, "sub": entry.level + 2})
+        if entry.block_code:
+            parts.append(blocks[(entry.block_code, entry.level + 2)])
+        parts.append(b"\n</section>\n")
+    return stored[contents_key], parts
 
 
 def _sections_render(entries: list[ReportEntry], preview: bool, *, earlier=None) -> list[str]:

@@ -105,11 +105,13 @@ def media_in_tmp(settings, tmp_path):
     caches start empty, since each test's database reuses the same addresses."""
     from django.core.cache import cache
 
+    from reports.fragments import fragments_held_clear
     from reports.frozen import frozen_cache_clear
 
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
     frozen_cache_clear()
+    fragments_held_clear()
 
 
 @pytest.fixture(autouse=True)

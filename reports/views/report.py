@@ -35,7 +35,7 @@ from reports.publishing import (
     report_sign_off,
     statutory_agency_for,
 )
-from reports.rendering import report_html
+from reports.rendering import report_html_encoded
 from reports.views.common import post_only
 
 
@@ -136,7 +136,7 @@ def report_preview(request, partnership_slug, period_slug):
     report = report_assemble(period=period, preview=True)
     if report.childrens is not None:
         report.childrens_url = reverse("reports:childrens_preview", args=[partnership_slug, period_slug])
-    return HttpResponse(report_html(report))
+    return HttpResponse(report_html_encoded(report))
 
 
 @login_required
