@@ -62,7 +62,9 @@ def unpaired(module: ModuleType, pairs: list[Pair], helpers: tuple[str, ...] = (
     public = {
         name
         for name, function in inspect.getmembers(module, inspect.isfunction)
-        if function.__module__ == module.__name__ and not name.startswith("_")
+        if function.__module__ == module.__name__
+        and not name.startswith("_")
+        and "__mutmut_" not in name  # the copies `make mutate` adds beside each function it mutates
     }
     covered = {p.boolean.__name__ for p in pairs} | {p.queryset.__name__ for p in pairs}
     return public - covered - set(helpers)

@@ -15,7 +15,7 @@ from agencies.models import FundingContribution
 from agencies.services.funding import funding_change
 from reports import block_cache
 from reports.assembly import report_assemble
-from reports.blocks import block_fill
+from reports.blocks import Block, block_fill
 from reports.rendering import report_html
 from tests.factories import FundingFactory
 from tests.reports.report_fixtures import add_section, add_spec, content
@@ -129,3 +129,18 @@ def test_a_deployment_that_changes_the_code_is_a_new_key(funded, monkeypatch):
     finally:
         monkeypatch.undo()
         block_cache.code_fingerprint.cache_clear()
+
+
+@pytest.mark.parametrize("preview", [True, False], ids=["preview", "published"])
+def test_a_blocks_subheadings_sit_under_its_sections_heading(world, preview):
+    spec = add_spec(world.period, 1, "Training", level=2, block="training")
+    add_section(spec, world.users["business_manager"], content("What we trained."))
+    html = report_html(report_assemble(period=world.period, preview=preview))
+    assert '<h4 class="subheading">Children&#x27;s safeguarding courses</h4>' in html
+
+
+def test_a_block_that_cannot_be_shown_says_why():
+    missing = Block("nonesuch", "", available=False, message="There is no computed block called 'nonesuch'.")
+    assert block_cache.block_html_render(missing, 3) == (
+        '<p class="block-missing">There is no computed block called &#x27;nonesuch&#x27;.</p>'
+    )
