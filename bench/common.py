@@ -65,7 +65,10 @@ class Ratio:
     high: float
 
     def __str__(self) -> str:
-        return f"{self.median:.2f} ({self.low:.2f}-{self.high:.2f})"
+        return self.format(2)
+
+    def format(self, digits: int) -> str:
+        return f"{self.median:.{digits}f} ({self.low:.{digits}f}-{self.high:.{digits}f})"
 
 
 def ratio(numerators: Iterable[float], denominators: Iterable[float]) -> Ratio:

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import work_dir  # noqa: E402
+from bench.common import demo_database, figure, ratio, work_dir  # noqa: E402
 
 WORK = work_dir("pdf")
 ENV = {
@@ -119,8 +119,7 @@ def prepare(rounds: int) -> list[tuple[int, str]]:
     from reports import publishing
     from reports.models import PublishedReport
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=StringIO())
+    print(demo_database(WORK / "bench.sqlite3", WORK / "media"), flush=True)
     publishing._queue_pdf = lambda version_id: None  # the PDFs are made below, one process each
     period = ReportingPeriod.objects.get(partnership__slug="dudley", slug="2019-20")
     first = PublishedReport.objects.filter(period=period).count()
@@ -186,31 +185,22 @@ def main() -> None:
     for index, (version_id, html_path) in enumerate(versions):
         order = ("portal", "bare") if index % 2 == 0 else ("bare", "portal")
         for kind in order:
-            figure = run_child(kind, str(version_id) if kind == "portal" else html_path)
-            figure["load"] = load()
-            figures[kind].append(figure)
+            made = run_child(kind, str(version_id) if kind == "portal" else html_path)
+            made["grow_mib"] = made["peak_mib"] - made["before_mib"]
+            figures[kind].append(made)
             print(
-                f"  round {index + 1} {kind:6} {figure['seconds']:6.2f} s  peak {figure['peak_mib']:6.1f} MiB "
-                f"({figure['peak_mib'] - figure['before_mib']:+6.1f} MiB for the PDF)  {figure['pages']} pages  "
-                f"(load {figure['load']})"
+                f"  round {index + 1} {kind:6} {made['seconds']:6.2f} s  peak {made['peak_mib']:6.1f} MiB "
+                f"({made['grow_mib']:+6.1f} MiB for the PDF)  {made['pages']} pages  (load {load()})"
             )
-    portal_s = statistics.median(f["seconds"] for f in figures["portal"])
-    bare_s = statistics.median(f["seconds"] for f in figures["bare"])
-    portal_mib = statistics.median(f["peak_mib"] for f in figures["portal"])
-    bare_mib = statistics.median(f["peak_mib"] for f in figures["bare"])
-    portal_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["portal"])
-    bare_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["bare"])
-    print(
-        f"median time:     portal {portal_s:.2f} s, bare {bare_s:.2f} s, ratio {portal_s / bare_s:.2f}  (load {load()})"
-    )
-    print(
-        f"median peak RSS: portal {portal_mib:.1f} MiB, bare {bare_mib:.1f} MiB, ratio {portal_mib / bare_mib:.2f}  "
-        f"(load {load()})"
-    )
-    print(
-        f"median growth of RSS during the PDF: portal {portal_grow:.1f} MiB, bare {bare_grow:.1f} MiB, "
-        f"ratio {portal_grow / bare_grow:.2f}  (load {load()})"
-    )
+    portal, bare = figures["portal"], figures["bare"]
+    print("medians, and ratios portal / bare: the median (lowest-highest) of each round's pair")
+    for what, key in (("time", "seconds"), ("peak RSS", "peak_mib"), ("RSS the PDF added", "grow_mib")):
+        unit = "s" if key == "seconds" else "MiB"
+        mine, theirs = [f[key] for f in portal], [f[key] for f in bare]
+        figure(
+            f"  {what + ':':<19} portal {statistics.median(mine):7.2f} {unit}, bare {statistics.median(theirs):7.2f} "
+            f"{unit}, ratio {ratio(mine, theirs)}"
+        )
 
 
 if __name__ == "__main__":

@@ -282,9 +282,10 @@ def main() -> None:
           " of each round's pair")  # fmt: skip
     figure(f"  constant signed-in view: {statistics.median(times['constant']) * 1000:7.1f} ms")
     for name in paths:
+        speed = ratio(times["constant"], times[name]).format(3)
         figure(
             f"  preview {name:>5} ({sections[name]:>4} sections): {statistics.median(times[name]) * 1000:7.1f} ms, "
-            f"{warm_queries[name]} queries; rate {ratio(times['constant'], times[name])} x the constant view's; "
+            f"{warm_queries[name]} queries; rate {speed} x the constant view's; "
             f"time {ratio(times[name], times['demo'])} x the demo's"
         )
     growth = ratio(times["300"], times["demo"]).median

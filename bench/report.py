@@ -342,11 +342,11 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8221, help="where gunicorn listens (127.0.0.1)")
     parser.add_argument("--serve-only", action="store_true", help="skip assembly and PDF figures")
     parser.add_argument(
-        "--quick", action="store_true", help="serving only, two 2-second rounds (bench/pdf.py measures the PDF)"
+        "--quick", action="store_true", help="serving only, two 1-second rounds (bench/pdf.py measures the PDF)"
     )
     args = parser.parse_args()
     if args.quick:
-        args.serve_only, args.seconds, args.rounds = True, 2.0, 2
+        args.serve_only, args.seconds, args.rounds = True, 1.0, 2
     setup_django()
     import logging
 
