@@ -9,12 +9,25 @@ machine says so.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 import socket
 import statistics
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def work_dir(name: str) -> Path:
+    """A bench's own folder under the system temporary directory, one per checkout of the portal, so that
+    benches run from two checkouts at once never empty each other's database."""
+    checkout = hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]
+    return Path(tempfile.gettempdir()) / f"portal-bench-{name}-{checkout}"
 
 
 def load() -> str:
@@ -52,7 +65,10 @@ class Ratio:
     high: float
 
     def __str__(self) -> str:
-        return f"{self.median:.2f} ({self.low:.2f}-{self.high:.2f})"
+        return self.format(2)
+
+    def format(self, digits: int) -> str:
+        return f"{self.median:.{digits}f} ({self.low:.{digits}f}-{self.high:.{digits}f})"
 
 
 def ratio(numerators: Iterable[float], denominators: Iterable[float]) -> Ratio:
@@ -83,3 +99,83 @@ def wait_for_port(port: int, *, seconds: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError(f"Nothing answered on port {port} within {seconds:g} s.")
+
+
+# The portal's code the benches' data is built from: a database built once is kept while it is unchanged.
+SOURCES = ("agencies", "config", "demo", "lib", "partnership", "people", "reports", "reviews", "training")
+
+
+def source_key(*extra: Path) -> str:
+    """A digest of every file the data is built from: the apps, their migrations and the demo, and `extra`."""
+    digest = hashlib.sha256()
+    files = list(extra)
+    for top in SOURCES:
+        files += sorted(p for p in (ROOT / top).rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in files:
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CACHE = work_dir("cache")
+
+
+def _cached(name: str, key: str) -> tuple[Path, Path]:
+    return CACHE / f"{name}-{key}.sqlite3", CACHE / f"{name}-{key}-media"
+
+
+def restore(name: str, key: str, database: Path, media: Path) -> bool:
+    """Copy the SQLite database and media folder saved as `name` from the same code, if any; whether it was."""
+    saved, saved_media = _cached(name, key)
+    if not saved.exists():
+        return False
+    shutil.copyfile(saved, database)
+    shutil.rmtree(media, ignore_errors=True)
+    shutil.copytree(saved_media, media)
+    return True
+
+
+def save(name: str, key: str, database: Path, media: Path) -> None:
+    """Keep the database and media folder as `name` for the next run from the same code (closes Django's
+    connection first); copies saved from older code are removed."""
+    from django.db import connections
+
+    connections.close_all()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for old in CACHE.glob(f"{name}-*"):
+        if old.is_dir():
+            shutil.rmtree(old)
+        else:
+            old.unlink()
+    saved, saved_media = _cached(name, key)
+    shutil.copyfile(database, saved)
+    shutil.copytree(media, saved_media) if media.exists() else saved_media.mkdir()
+
+
+def demo_database(database: Path, media: Path, *, fresh: bool = False) -> str:
+    """The migrated database with the demo loaded (`load_demo`), in Django's configured SQLite database and
+    media folder (`database`, `media`): copied from the last run from the same code, or built and kept.
+    Call with Django set up and nothing read yet; returns what it did, to print."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    key = source_key()
+    if not fresh and restore("demo", key, database, media):
+        return f"the demo as built earlier from the same code (in {CACHE})"
+    start = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", stdout=StringIO())
+    save("demo", key, database, media)
+    return f"the demo built in {time.perf_counter() - start:.0f} s (kept in {CACHE} for the next run)"
+
+
+def mfa_enrol(users) -> None:
+    """An authenticator app (TOTP) for each user that has none: business managers must sign in with a second
+    factor, and the portal sends one without it to set one up instead of to the page asked for."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from people.mfa import mfa_enrolled
+
+    for user in users:
+        if not mfa_enrolled(user):
+            TOTP.activate(user, generate_totp_secret())

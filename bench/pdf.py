@@ -29,12 +29,15 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-WORK = Path(tempfile.gettempdir()) / "portal-bench-pdf"
+sys.path.insert(0, str(ROOT))
+
+from bench.common import demo_database, figure, ratio, work_dir  # noqa: E402
+
+WORK = work_dir("pdf")
 ENV = {
     "DATABASE_URL": f"sqlite:///{WORK / 'bench.sqlite3'}",
     "DJANGO_MEDIA_ROOT": str(WORK / "media"),
@@ -44,7 +47,6 @@ ENV = {
     "CELERY_TASK_ALWAYS_EAGER": "1",
     "REDIS_URL": "",
 }
-sys.path.insert(0, str(ROOT))
 
 
 def peak_rss_mib() -> float:
@@ -71,8 +73,41 @@ def django_setup() -> None:
     django.setup()
 
 
+def correct(period, number: int) -> None:
+    """Make version `number` a correction, as the business manager would in the portal: a new revision of
+    one of the manager's own sections, submitted and approved (with the reason a self-approval needs),
+    then the statutory partners sign the changed draft off again (the demo's own sign-off loader)."""
+    from django.contrib.auth import get_user_model
+
+    from demo.loader import DEMO_DIR
+    from reports.demo_signoff import report_demo_sign_off
+    from reports.models import Section
+    from reports.services import notifications_muted, section_approve, section_save, section_submit
+
+    manager = get_user_model().objects.get(username="manager")
+    section = (
+        Section.objects.select_related("spec__period", "current_revision")
+        .filter(spec__period=period, spec__author="business_manager", current_revision__isnull=False)
+        .exclude(spec__kind="heading")
+        .order_by("spec__position")
+        .first()
+    )
+    current = section.current_revision
+    words = ("second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+    content = dict(current.content)
+    content["narrative"] = (
+        f"{content.get('narrative', '')}\n\nCorrected in the {words[(number - 2) % len(words)]} benchmark version."
+    )
+    with notifications_muted():
+        section_save(user=manager, section=section, content=content, based_on=current.number)
+        section_submit(user=manager, section=section)
+        section_approve(user=manager, section=section, self_approval_reason="Benchmark correction, no other manager.")
+    report_demo_sign_off(period=period, data_dir=DEMO_DIR)
+
+
 def prepare(rounds: int) -> list[tuple[int, str]]:
-    """Load the demo and publish `rounds` versions with no PDF yet; their ids and HTML files."""
+    """Load the demo and publish `rounds` versions with no PDF yet (each after the first a correction through
+    the portal's services, since an unchanged draft is published once); their ids and HTML files."""
     shutil.rmtree(WORK, ignore_errors=True)
     WORK.mkdir(parents=True)
     django_setup()
@@ -80,17 +115,20 @@ def prepare(rounds: int) -> list[tuple[int, str]]:
 
     from django.core.management import call_command
 
+    from partnership.models import ReportingPeriod
     from reports import publishing
     from reports.models import PublishedReport
 
-    call_command("migrate", verbosity=0)
-    call_command("load_demo", stdout=StringIO())
+    print(demo_database(WORK / "bench.sqlite3", WORK / "media"), flush=True)
     publishing._queue_pdf = lambda version_id: None  # the PDFs are made below, one process each
-    first = PublishedReport.objects.filter(period__partnership__slug="dudley", period__slug="2019-20").count()
+    period = ReportingPeriod.objects.get(partnership__slug="dudley", slug="2019-20")
+    first = PublishedReport.objects.filter(period=period).count()
     for number in range(first + 1, first + rounds + 1):
+        if number > 1:
+            correct(period, number)
         note = [] if number == 1 else ["--change-note", f"Benchmark version {number}."]
         call_command("publish_report", "dudley", "2019-20", *note, stdout=StringIO())
-    versions = PublishedReport.objects.filter(period__slug="2019-20", pdf_state="pending").order_by("number")
+    versions = PublishedReport.objects.filter(period=period, pdf_state="pending").order_by("number")
     return [(version.pk, version.html.path) for version in versions]
 
 
@@ -147,31 +185,22 @@ def main() -> None:
     for index, (version_id, html_path) in enumerate(versions):
         order = ("portal", "bare") if index % 2 == 0 else ("bare", "portal")
         for kind in order:
-            figure = run_child(kind, str(version_id) if kind == "portal" else html_path)
-            figure["load"] = load()
-            figures[kind].append(figure)
+            made = run_child(kind, str(version_id) if kind == "portal" else html_path)
+            made["grow_mib"] = made["peak_mib"] - made["before_mib"]
+            figures[kind].append(made)
             print(
-                f"  round {index + 1} {kind:6} {figure['seconds']:6.2f} s  peak {figure['peak_mib']:6.1f} MiB "
-                f"({figure['peak_mib'] - figure['before_mib']:+6.1f} MiB for the PDF)  {figure['pages']} pages  "
-                f"(load {figure['load']})"
+                f"  round {index + 1} {kind:6} {made['seconds']:6.2f} s  peak {made['peak_mib']:6.1f} MiB "
+                f"({made['grow_mib']:+6.1f} MiB for the PDF)  {made['pages']} pages  (load {load()})"
             )
-    portal_s = statistics.median(f["seconds"] for f in figures["portal"])
-    bare_s = statistics.median(f["seconds"] for f in figures["bare"])
-    portal_mib = statistics.median(f["peak_mib"] for f in figures["portal"])
-    bare_mib = statistics.median(f["peak_mib"] for f in figures["bare"])
-    portal_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["portal"])
-    bare_grow = statistics.median(f["peak_mib"] - f["before_mib"] for f in figures["bare"])
-    print(
-        f"median time:     portal {portal_s:.2f} s, bare {bare_s:.2f} s, ratio {portal_s / bare_s:.2f}  (load {load()})"
-    )
-    print(
-        f"median peak RSS: portal {portal_mib:.1f} MiB, bare {bare_mib:.1f} MiB, ratio {portal_mib / bare_mib:.2f}  "
-        f"(load {load()})"
-    )
-    print(
-        f"median growth of RSS during the PDF: portal {portal_grow:.1f} MiB, bare {bare_grow:.1f} MiB, "
-        f"ratio {portal_grow / bare_grow:.2f}  (load {load()})"
-    )
+    portal, bare = figures["portal"], figures["bare"]
+    print("medians, and ratios portal / bare: the median (lowest-highest) of each round's pair")
+    for what, key in (("time", "seconds"), ("peak RSS", "peak_mib"), ("RSS the PDF added", "grow_mib")):
+        unit = "s" if key == "seconds" else "MiB"
+        mine, theirs = [f[key] for f in portal], [f[key] for f in bare]
+        figure(
+            f"  {what + ':':<19} portal {statistics.median(mine):7.2f} {unit}, bare {statistics.median(theirs):7.2f} "
+            f"{unit}, ratio {ratio(mine, theirs)}"
+        )
 
 
 if __name__ == "__main__":

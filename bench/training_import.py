@@ -36,7 +36,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TMP = Path(tempfile.gettempdir())
+sys.path.insert(0, str(ROOT))
+
+from bench.common import figure, ratio, work_dir  # noqa: E402
+
+WORK = work_dir("training-import")
 SESSIONS = 200
 STATUSES = ("Attended", "Attended", "Attended", "Did not attend", "Cancelled", "Booked")
 COLUMNS = (
@@ -277,13 +281,13 @@ def run(kind: str, database_url: str, path: Path, media: str) -> dict:
 
 def bench(database: str, rows: int, rounds: int, path: Path) -> bool:
     if database == "sqlite":
-        db_file = TMP / "portal-bench-training.sqlite3"
+        db_file = WORK / "bench.sqlite3"
         db_file.unlink(missing_ok=True)
         url = f"sqlite:///{db_file}"
     else:
         _postgres("create")
         url = PG_URL
-    media = tempfile.mkdtemp(prefix="portal-bench-media-")
+    media = tempfile.mkdtemp(prefix="media-", dir=WORK)
     try:
         run("world", url, path, media)
         results: dict[str, list[dict]] = {"upload": [], "bulk": []}
@@ -306,17 +310,19 @@ def bench(database: str, rows: int, rounds: int, path: Path) -> bool:
             _postgres("drop")
     seconds = {k: statistics.median(r["seconds"] for r in v) for k, v in results.items()}
     peaks = {k: statistics.median(r["peak_kib"] for r in v) for k, v in results.items()}
-    time_ratio, memory_ratio = seconds["upload"] / seconds["bulk"], peaks["upload"] / peaks["bulk"]
+    time_ratio = ratio([r["seconds"] for r in results["upload"]], [r["seconds"] for r in results["bulk"]])
+    memory_ratio = ratio([r["peak_kib"] for r in results["upload"]], [r["peak_kib"] for r in results["bulk"]])
     feedback = results["upload"][0]["feedback"]
-    met = time_ratio <= TIME_TARGET and memory_ratio <= MEMORY_TARGET
+    met = time_ratio.median <= TIME_TARGET and memory_ratio.median <= MEMORY_TARGET
     print(
-        f"{database}: {rows:,} rows ({feedback:,} with feedback), {rounds} round(s), medians: "
+        f"{database}: {rows:,} rows ({feedback:,} with feedback), {rounds} alternating round(s), medians: "
         f"upload path {seconds['upload']:.2f} s / {peaks['upload'] / 1024:.0f} MiB, "
-        f"bulk_create {seconds['bulk']:.2f} s / {peaks['bulk'] / 1024:.0f} MiB\n"
-        f"  ratio upload/bulk_create: time {time_ratio:.2f} (target <= {TIME_TARGET}), "
-        f"peak RSS {memory_ratio:.2f} (target <= {MEMORY_TARGET}) -> {'met' if met else 'NOT met'}; "
-        f"load average now {os.getloadavg()[0]:.2f}",
-        flush=True,
+        f"bulk_create {seconds['bulk']:.2f} s / {peaks['bulk'] / 1024:.0f} MiB"
+    )
+    figure(
+        f"  ratio upload/bulk_create (median, lowest-highest, of each round's pair): time {time_ratio} "
+        f"(target <= {TIME_TARGET}), peak RSS {memory_ratio} (target <= {MEMORY_TARGET}) -> "
+        f"{'met' if met else 'NOT met'}"
     )
     return met
 
@@ -336,7 +342,8 @@ def main() -> None:
         child(args.child, args.url, Path(args.csv), args.media)
         return
     rows, rounds = (20_000, 1) if args.quick else (args.rows, args.rounds)
-    path = TMP / f"portal-bench-bookings-{rows}.csv"
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"bookings-{rows}.csv"
     write_csv(path, rows)
     print(f"{rows:,} booking rows in {path} ({path.stat().st_size / 1024 / 1024:.1f} MB)", flush=True)
     databases = ("sqlite", "postgres") if args.db == "both" else (args.db,)
