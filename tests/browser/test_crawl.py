@@ -1,0 +1,133 @@
+"""The accessibility crawl: every URL pattern of the portal, opened in Chromium as every role that may open it.
+
+On each page: axe-core (WCAG 2.0/2.1 A and AA, 2.2 AA: failed; best practice: counted and printed), reflow at 320 px,
+a visible focus on every Tab stop, and every form sent empty to check its error state. One test opens everything and
+fails at the end with the complete list, so one live server and one world serve the whole crawl; it runs once in CI
+(sqlite_only: the PostgreSQL half leaves it out, the pages are the same).
+"""
+
+import os
+import time
+
+import pytest
+
+from tests.browser.conftest import sign_in
+from tests.browser.crawl import (
+    EXCLUDED,
+    Findings,
+    crawl_pages,
+    crawl_world,
+    error_state_check,
+    page_checks,
+    uncovered_url_names,
+)
+from tests.factories import PASSWORD, totp_code, totp_secret_of
+
+# Forms whose empty submission is a valid answer, with why: the crawl counts them and checks their pages but not an
+# error state.
+EMPTY_VALID: dict[str, str] = {}
+
+
+def test_every_url_is_crawled_or_excluded():
+    assert uncovered_url_names() == [], "Add these URL names to the crawl or to EXCLUDED with a reason"
+
+
+def test_excluded_names_are_real_url_names():
+    from tests.test_permission_matrix import project_url_names
+
+    names = {name for name, _ in project_url_names()}
+    assert sorted(name for name in EXCLUDED if name != "admin:*" and name not in names) == []
+
+
+def test_every_crawled_role_opens_some_page():
+    from tests.browser.crawl import CRAWL_ROLES
+
+    assert {page.role for page in crawl_pages()} == set(CRAWL_ROLES)
+
+
+def _signed_in(browser, live_server, world, role, findings):
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
+    page = context.new_page()
+    if role == "business_manager":
+        _sign_in_through_second_factor(page, live_server, world, findings)
+    elif role != "anonymous":
+        sign_in(page, live_server.url, world.users[role].username, PASSWORD)
+    return page
+
+
+def _sign_in_through_second_factor(page, live_server, world, findings):
+    """The manager's sign-in, checking the authentication page on the way (and its error state)."""
+    user = world.users["business_manager"]
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or email").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
+    label = "business_manager mfa_authenticate"
+    page_checks(page, label, findings)
+    error_state_check(page, page.url, label, findings, EMPTY_VALID)
+    findings.pages["business_manager"] += 1
+    page.locator("input[name=code]").fill(totp_code(totp_secret_of(user)))
+    page.locator("button[type=submit]").first.click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def _authenticator_set_up(page, live_server, findings):
+    """Lead A sets up an authenticator: asked for the password again first, then shown the set-up page."""
+    page.goto(f"{live_server.url}/accounts/2fa/totp/activate/")
+    if "reauthenticate" in page.url:
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("form button[type=submit]").last.click()
+        page.wait_for_url("**/2fa/totp/activate/")
+    label = "lead_a mfa_activate_totp"
+    page_checks(page, label, findings)
+    error_state_check(page, page.url, label, findings, EMPTY_VALID)
+    findings.pages["lead_a"] += 1
+
+
+def _open(page, live_server, world, entry, findings):
+    url = live_server.url + entry.url(world)
+    response = page.goto(url)
+    label = entry.label()
+    if response is None or response.status != 200:
+        findings.other.append(f"{label}: {url} answered {response.status if response else 'nothing'}")
+        return
+    if entry.action == "preview":
+        page.locator("textarea").first.fill(page.locator("textarea").first.input_value() + "\n\nA previewed line.")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Preview").first.click()
+        if "A previewed line." not in page.locator("[data-testid=preview]").inner_text():
+            findings.other.append(f"{label}: the preview does not show the text")
+        page_checks(page, label, findings)
+    else:
+        page_checks(page, label, findings)
+        error_state_check(page, page.url, label, findings, EMPTY_VALID)
+    findings.pages[entry.role] += 1
+
+
+@pytest.mark.browser
+@pytest.mark.sqlite_only
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.timeout(3600)
+def test_crawl_every_page_as_every_role(browser, live_server, world, capsys):
+    started = time.monotonic()
+    crawl_world(world)
+    findings = Findings()
+    pages = {}
+    for entry in crawl_pages():
+        if entry.role not in pages:
+            pages[entry.role] = _signed_in(browser, live_server, world, entry.role, findings)
+            if entry.role == "lead_a":
+                _authenticator_set_up(pages["lead_a"], live_server, findings)
+        _open(pages[entry.role], live_server, world, entry, findings)
+        if progress := os.environ.get("CRAWL_PROGRESS"):  # a file to follow a long crawl by
+            with open(progress, "a") as log:
+                log.write(f"{time.monotonic() - started:.0f}s {entry.label()}\n")
+    for page in pages.values():
+        page.context.close()
+    with capsys.disabled():
+        print("\n" + findings.summary() + f"\n  wall time: {time.monotonic() - started:.0f} s")
+    failures = findings.failures()
+    assert failures == [], f"{len(failures)} accessibility failures:\n" + "\n".join(failures)
+
+
