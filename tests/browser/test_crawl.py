@@ -23,9 +23,11 @@ from tests.browser.crawl import (
 )
 from tests.factories import PASSWORD, totp_code, totp_secret_of
 
-# Forms whose empty submission is a valid answer, with why: the crawl counts them and checks their pages but not an
-# error state.
-EMPTY_VALID: dict[str, str] = {}
+# Pages whose forms take an empty answer as a valid one, with why: the crawl checks the page but does not send its forms
+# (sending them would change the world the rest of the crawl opens). Their error states are tested where named.
+EMPTY_VALID = {
+    "reports:section_edit": "an empty draft is a draft; the editor's errors: tests/reports/test_editor_a11y.py",
+}
 
 
 def test_every_url_is_crawled_or_excluded():
@@ -65,7 +67,7 @@ def _sign_in_through_second_factor(page, live_server, world, findings):
     page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
     label = "business_manager mfa_authenticate"
     page_checks(page, label, findings)
-    error_state_check(page, page.url, label, findings, EMPTY_VALID)
+    error_state_check(page, page.url, label, findings)
     findings.pages["business_manager"] += 1
     page.locator("input[name=code]").fill(totp_code(totp_secret_of(user)))
     page.locator("button[type=submit]").first.click()
@@ -81,7 +83,7 @@ def _authenticator_set_up(page, live_server, findings):
         page.wait_for_url("**/2fa/totp/activate/")
     label = "lead_a mfa_activate_totp"
     page_checks(page, label, findings)
-    error_state_check(page, page.url, label, findings, EMPTY_VALID)
+    error_state_check(page, page.url, label, findings)
     findings.pages["lead_a"] += 1
 
 
@@ -101,7 +103,8 @@ def _open(page, live_server, world, entry, findings):
         page_checks(page, label, findings)
     else:
         page_checks(page, label, findings)
-        error_state_check(page, page.url, label, findings, EMPTY_VALID)
+        if entry.name not in EMPTY_VALID:
+            error_state_check(page, page.url, label, findings)
     findings.pages[entry.role] += 1
 
 
@@ -129,5 +132,3 @@ def test_crawl_every_page_as_every_role(browser, live_server, world, capsys):
         print("\n" + findings.summary() + f"\n  wall time: {time.monotonic() - started:.0f} s")
     failures = findings.failures()
     assert failures == [], f"{len(failures)} accessibility failures:\n" + "\n".join(failures)
-
-
