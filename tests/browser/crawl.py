@@ -269,7 +269,7 @@ FORMS = """() => Array.from(document.forms).map((form, index) => {
     return {index, post, empty: typed + blank + radios > 0};
 }).filter(f => f.post && f.empty).map(f => f.index)"""
 
-EMPTY_AND_SEND = """(index) => {
+EMPTY_AND_SEND = """([index, values]) => {
     const form = document.forms[index];
     for (const field of form.querySelectorAll('textarea, input')) {
         if (['hidden', 'submit', 'button'].includes(field.type)) continue;
@@ -278,6 +278,11 @@ EMPTY_AND_SEND = """(index) => {
     }
     for (const select of form.querySelectorAll('select')) {
         if (Array.from(select.options).some(o => o.value === '')) select.value = '';
+    }
+    for (const [name, value] of Object.entries(values)) {  // invalid input, where empty is a valid answer
+        for (const field of form.querySelectorAll(`[name="${name}"]`)) {
+            if (field.type === 'radio') field.checked = field.value === value; else field.value = value;
+        }
     }
     form.noValidate = true;
     const button = form.querySelector(
@@ -357,15 +362,15 @@ def focus_check(page, label: str, findings: Findings, cap: int = 150) -> None:
             findings.focus.append(f"{label}: focus not visible on {stop['describe']}")
 
 
-def error_state_check(page, url: str, label: str, findings: Findings) -> None:
-    """Send each form empty, then check the page that answers: axe, 'Error:' in the title, a summary whose links lead
-    to fields, no bare 'This field is required.'"""
+def error_state_check(page, url: str, label: str, findings: Findings, invalid: dict | None = None) -> None:
+    """Send each form empty (with `invalid` input where empty is a valid answer), then check the page that answers:
+    axe, 'Error:' in the title, a summary whose links lead to fields, no bare 'This field is required.'"""
     for index in page.evaluate(FORMS):
         key = f"{label} form {index}"
         if page.url != url:
             page.goto(url)
         with page.expect_navigation():
-            page.evaluate(EMPTY_AND_SEND, index)
+            page.evaluate(EMPTY_AND_SEND, [index, invalid or {}])
         findings.forms_in_error += 1
         state = page.evaluate(ERROR_STATE)
         if not state["title"].startswith("Error:"):

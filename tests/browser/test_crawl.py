@@ -15,10 +15,13 @@ from tests.browser.conftest import sign_in
 from tests.browser.crawl import (
     EXCLUDED,
     Findings,
+    axe_check,
     crawl_pages,
     crawl_world,
     error_state_check,
+    focus_check,
     page_checks,
+    reflow_check,
     uncovered_url_names,
 )
 from tests.factories import PASSWORD, totp_code, totp_secret_of
@@ -27,6 +30,11 @@ from tests.factories import PASSWORD, totp_code, totp_secret_of
 # (sending them would change the world the rest of the crawl opens). Their error states are tested where named.
 EMPTY_VALID = {
     "reports:section_edit": "an empty draft is a draft; the editor's errors: tests/reports/test_editor_a11y.py",
+}
+# Pages whose forms are valid empty (a choice always made, the rest optional), sent instead with this invalid input.
+INVALID_INPUT = {
+    "reports:tracked_item": {"rating": "little"},  # little or no progress needs an explanation
+    "reviews:action_update": {"status": "completed"},  # completed needs a date and evidence
 }
 
 
@@ -104,7 +112,7 @@ def _open(page, live_server, world, entry, findings):
     else:
         page_checks(page, label, findings)
         if entry.name not in EMPTY_VALID:
-            error_state_check(page, page.url, label, findings)
+            error_state_check(page, page.url, label, findings, INVALID_INPUT.get(entry.name))
     findings.pages[entry.role] += 1
 
 
@@ -132,3 +140,75 @@ def test_crawl_every_page_as_every_role(browser, live_server, world, capsys):
         print("\n" + findings.summary() + f"\n  wall time: {time.monotonic() - started:.0f} s")
     failures = findings.failures()
     assert failures == [], f"{len(failures)} accessibility failures:\n" + "\n".join(failures)
+
+
+# The checks themselves, on pages made to fail them: each must catch what it is for, and pass what is right.
+
+
+@pytest.mark.browser
+def test_axe_check_fails_wcag_and_counts_best_practice(page):
+    findings = Findings()
+    page.set_content('<html lang="en"><title>t</title><main><h1>A</h1><img src="x.png"><h4>Skipped</h4></main></html>')
+    axe_check(page, "made", findings)
+    assert [line.split(" (")[0] for line in findings.wcag] == ["made: axe image-alt"]
+    assert findings.best_practice == {"heading-order": 1}
+
+
+@pytest.mark.browser
+def test_reflow_check_fails_a_wide_page_but_not_a_table_in_its_own_scroll_wrapper(page):
+    findings = Findings()
+    page.set_content(
+        '<html lang="en"><body style="margin: 0"><div id="wide" style="width: 600px">Wide</div></body></html>'
+    )
+    reflow_check(page, "wide", findings)
+    page.set_content(
+        '<html lang="en"><body><div style="overflow-x: auto; position: relative" tabindex="0">'
+        '<table style="width: 900px"><tr><td>Cell<span style="position: absolute; left: 880px">hidden</span></td>'
+        "</tr></table></div></body></html>"
+    )
+    reflow_check(page, "wrapped", findings)
+    page.set_content(
+        '<html lang="en"><body style="margin: 0"><div style="overflow-x: auto" tabindex="0"><table style="width: 900px">'
+        '<tr><td>Cell<span id="escapes" style="position: absolute; left: 880px; width: 40px; height: 1px"></span></td></tr>'
+        "</table></div></body></html>"
+    )
+    reflow_check(page, "escapes", findings)
+    assert [line.split(";")[0] for line in findings.reflow] == [
+        "wide: reflow: page 600px wide in 320px",
+        "escapes: reflow: page 920px wide in 320px",
+    ]
+    assert "span#escapes" in findings.reflow[1]
+    assert page.viewport_size["width"] != 320  # the crawl's own size is put back
+
+
+@pytest.mark.browser
+def test_focus_check_fails_an_element_that_looks_the_same_focused(page):
+    findings = Findings()
+    page.set_content(
+        '<html lang="en"><head><style>#hidden:focus { outline: none; } a:focus { background: #fd0; }</style></head>'
+        '<body><a href="#a">Shown</a><button id="hidden">Hidden</button><button>Default</button></body></html>'
+    )
+    focus_check(page, "made", findings)
+    assert findings.tab_stops == 3
+    assert findings.focus == ['made: focus not visible on button#hidden "Hidden"']
+
+
+@pytest.mark.browser
+def test_error_state_check_reads_the_title_summary_links_and_messages(page):
+    findings = Findings()
+    page.route("**/form", lambda route: route.fulfill(content_type="text/html", body=ANSWER))
+    page.goto("http://crawl.test/form")
+    error_state_check(page, page.url, "made", findings)
+    assert findings.forms_in_error == 1
+    assert findings.forms == [
+        "made form 0: sent empty, the title does not start with 'Error:' ('Form')",
+        "made form 0: error summary links to no field: ['#missing']",
+        "made form 0: 1 bare 'This field is required.' messages",
+    ]
+
+
+ANSWER = """<!DOCTYPE html><html lang="en"><title>Form</title><main><h1>Form</h1>
+<div class="govuk-error-summary"><h2>There is a problem</h2><ul><li><a href="#name">Enter a name.</a></li>
+<li><a href="#missing">Enter a date.</a></li><li><a href="#name">This field is required.</a></li></ul></div>
+<form method="post" action="/form"><label for="name">Name</label><input id="name" name="name" value="x">
+<button type="submit">Send</button></form></main></html>"""
