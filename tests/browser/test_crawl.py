@@ -168,9 +168,10 @@ def test_reflow_check_fails_a_wide_page_but_not_a_table_in_its_own_scroll_wrappe
     )
     reflow_check(page, "wrapped", findings)
     page.set_content(
-        '<html lang="en"><body style="margin: 0"><div style="overflow-x: auto" tabindex="0"><table style="width: 900px">'
-        '<tr><td>Cell<span id="escapes" style="position: absolute; left: 880px; width: 40px; height: 1px"></span></td></tr>'
-        "</table></div></body></html>"
+        '<html lang="en"><body style="margin: 0"><div style="overflow-x: auto" tabindex="0">'
+        '<table style="width: 900px"><tr><td>Cell'
+        '<span id="escapes" style="position: absolute; left: 880px; width: 40px; height: 1px"></span>'
+        "</td></tr></table></div></body></html>"
     )
     reflow_check(page, "escapes", findings)
     assert [line.split(";")[0] for line in findings.reflow] == [
