@@ -202,3 +202,17 @@ def test_anyone_reads_the_published_report_and_its_pdf_with_the_keyboard(page, l
     with page.expect_response(lambda response: response.url.endswith(".pdf")) as pdf:
         keys.press("Enter")
     assert pdf.value.status == 200 and pdf.value.headers["content-type"] == "application/pdf"
+
+
+@pytest.mark.browser
+def test_no_trap_fails_where_focus_cannot_leave(page):
+    page.set_content(
+        '<html lang="en"><body><a href="#a">Before</a><input id="trap"><a href="#b">After</a><script>'
+        "document.getElementById('trap').addEventListener('keydown',"
+        " e => { if (e.key === 'Tab') e.preventDefault(); });"
+        "</script></body></html>"
+    )
+    with pytest.raises(pytest.fail.Exception, match="focus trapped"):
+        Keyboard(page).no_trap()
+    page.set_content('<html lang="en"><body><a href="#a">Before</a><input><a href="#b">After</a></body></html>')
+    assert Keyboard(page).no_trap() == 3
