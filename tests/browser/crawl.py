@@ -7,6 +7,7 @@ versions 1 and 2 of the published report, the children's version and its preview
 the two-factor pages). A named URL that is neither crawled nor in EXCLUDED fails test_every_url_is_crawled.
 """
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -195,7 +196,9 @@ def _publish(manager, period, transaction, **kwargs):
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_ALL = """async (tags) => {
-    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags.concat(['best-practice'])}});
+    const result = await axe.run(document, {
+        runOnly: {type: 'tag', values: tags.concat(['best-practice'])}, resultTypes: ['violations']
+    });
     return result.violations.map(v => ({
         id: v.id, wcag: v.tags.some(t => tags.includes(t)), help: v.help,
         nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)
@@ -266,8 +269,9 @@ FORMS = """() => Array.from(document.forms).map((form, index) => {
     const radios = Array.from(groups)
         .filter(name => !form.querySelector(`input[type=radio][name="${name}"]:checked`)).length;
     const post = (form.getAttribute('method') || 'get').toLowerCase() === 'post';
-    return {index, post, empty: typed + blank + radios > 0};
-}).filter(f => f.post && f.empty).map(f => f.index)"""
+    const names = Array.from(form.elements).map(e => e.name).filter(Boolean).filter(n => n !== 'csrfmiddlewaretoken');
+    return {index, post, empty: typed + blank + radios > 0, key: form.action + ' ' + names.sort().join(',')};
+}).filter(f => f.post && f.empty).map(f => [f.index, f.key])"""
 
 EMPTY_AND_SEND = """([index, values]) => {
     const form = document.forms[index];
@@ -312,19 +316,26 @@ class Findings:
     tab_stops: int = 0
     forms: list = field(default_factory=list)
     other: list = field(default_factory=list)
+    forms_seen: set = field(default_factory=set)
+    forms_repeated: int = 0
+    seconds: Counter = field(default_factory=Counter)
 
     def failures(self) -> list[str]:
         return self.other + self.wcag + self.reflow + self.focus + self.forms
 
     def summary(self) -> str:
         lines = ["Accessibility crawl", "  pages per role: " + ", ".join(f"{r} {n}" for r, n in self.pages.items())]
-        lines.append(f"  pages in all: {sum(self.pages.values())}; forms sent in error: {self.forms_in_error}")
+        lines.append(
+            f"  pages in all: {sum(self.pages.values())}; forms sent in error: {self.forms_in_error} "
+            f"(and {self.forms_repeated} left out: the same form on the same page, already sent as another role)"
+        )
         lines.append(f"  axe WCAG 2.2 A/AA violations: {len(self.wcag)}")
         lines.append(f"  axe best-practice findings: {sum(self.best_practice.values())}")
         lines += [f"    {rule}: {count} pages" for rule, count in sorted(self.best_practice.items())]
         lines.append(f"  reflow failures at 320 px: {len(self.reflow)}")
         lines.append(f"  focus failures: {len(self.focus)} ({self.tab_stops} Tab stops checked)")
         lines.append(f"  error-state failures: {len(self.forms)}; other failures: {len(self.other)}")
+        lines.append("  seconds spent: " + ", ".join(f"{check} {n:.0f}" for check, n in self.seconds.items()))
         return "\n".join(lines)
 
 
@@ -362,11 +373,19 @@ def focus_check(page, label: str, findings: Findings, cap: int = 150) -> None:
             findings.focus.append(f"{label}: focus not visible on {stop['describe']}")
 
 
-def error_state_check(page, url: str, label: str, findings: Findings, invalid: dict | None = None) -> None:
+def error_state_check(
+    page, url: str, label: str, findings: Findings, invalid: dict | None = None, name: str = ""
+) -> None:
     """Send each form empty (with `invalid` input where empty is a valid answer), then check the page that answers:
-    axe, 'Error:' in the title, a summary whose links lead to fields, no bare 'This field is required.'"""
-    for index in page.evaluate(FORMS):
+    axe, 'Error:' in the title, a summary whose links lead to fields, no bare 'This field is required.' A form already
+    sent on the same URL pattern as another role (same address, same fields) is not sent again."""
+    started = time.monotonic()
+    for index, signature in page.evaluate(FORMS):
         key = f"{label} form {index}"
+        if (name or label, signature) in findings.forms_seen:
+            findings.forms_repeated += 1
+            continue
+        findings.forms_seen.add((name or label, signature))
         if page.url != url:
             page.goto(url)
         with page.expect_navigation():
@@ -383,9 +402,11 @@ def error_state_check(page, url: str, label: str, findings: Findings, invalid: d
             findings.forms.append(f"{key}: {state['bare']} bare 'This field is required.' messages")
         axe_check(page, f"{key} in error", findings)
         page.goto(url)
+    findings.seconds["forms"] += time.monotonic() - started
 
 
 def page_checks(page, label: str, findings: Findings) -> None:
-    axe_check(page, label, findings)
-    reflow_check(page, label, findings)
-    focus_check(page, label, findings)
+    for check, run in (("axe", axe_check), ("reflow", reflow_check), ("focus", focus_check)):
+        started = time.monotonic()
+        run(page, label, findings)
+        findings.seconds[check] += time.monotonic() - started

@@ -112,7 +112,7 @@ def _open(page, live_server, world, entry, findings):
     else:
         page_checks(page, label, findings)
         if entry.name not in EMPTY_VALID:
-            error_state_check(page, page.url, label, findings, INVALID_INPUT.get(entry.name))
+            error_state_check(page, page.url, label, findings, INVALID_INPUT.get(entry.name), name=entry.name)
     findings.pages[entry.role] += 1
 
 
