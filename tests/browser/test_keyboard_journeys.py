@@ -11,7 +11,8 @@ from reports.models import Challenge, Section, SectionState, SignOff
 from tests.factories import PASSWORD, totp_code, totp_secret_of
 from tests.reports.report_fixtures import add_section, add_spec, content
 
-pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only, pytest.mark.django_db(transaction=True)]
+# Run on the PostgreSQL half of CI only: the SQLite half runs the crawl, and the journeys are the same on both.
+pytestmark = [pytest.mark.browser, pytest.mark.postgresql_only, pytest.mark.django_db(transaction=True)]
 
 FOCUSED = """() => {
     const el = document.activeElement;
