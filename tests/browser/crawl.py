@@ -75,6 +75,7 @@ class Page:
     name: str
     kwargs: dict
     action: str = ""  # "preview": press the editor's Preview before checking
+    shows: str = ""  # a CSS selector the page must match: the real content it is in the crawl for
 
     def url(self, world) -> str:
         return reverse(self.name, kwargs=fill(self.kwargs, world))
@@ -85,17 +86,17 @@ class Page:
 
 # Pages only real content makes: the first section has a correction (two revisions), the report two versions.
 EXTRA = [
-    Page("business_manager", "reports:section_diff", FIRST),
-    Page("lead_a", "reports:section_diff", FIRST),
-    Page("scrutineer", "reports:section_diff", FIRST),
+    Page("business_manager", "reports:section_diff", FIRST, shows="ins"),
+    Page("lead_a", "reports:section_diff", FIRST, shows="del"),
+    Page("scrutineer", "reports:section_diff", FIRST, shows="ins"),
     Page("scrutineer", "reports:section", FIRST),
-    Page("lead_a", "reports:section_history", FIRST),
+    Page("lead_a", "reports:section_history", FIRST, shows="table"),
     Page("lead_a", "reports:section_edit", FIRST),
     Page("lead_a", "reports:section_edit", FIRST, action="preview"),
     Page("business_manager", "reports:childrens_preview", REPORTS_PERIOD),
     Page("lead_a", "reports:childrens_preview", REPORTS_PERIOD),
-    Page("anonymous", "public:report_version", REPORTS_PERIOD | {"number": 2}),
-    Page("anonymous", "public:report_childrens", REPORTS_PERIOD | {"number": 2}),
+    Page("anonymous", "public:report_version", REPORTS_PERIOD | {"number": 2}, shows=".chart__image svg"),
+    Page("anonymous", "public:report_childrens", REPORTS_PERIOD | {"number": 2}, shows="h1"),
 ]
 
 # Opened during sign-in rather than by address: the manager's second factor, lead A's authenticator set-up.
@@ -146,7 +147,7 @@ def crawl_world(world) -> None:
     from django.db import transaction
 
     from reports.checklist import statutory_checklist
-    from reports.models import Section
+    from reports.models import PublishedChildrensVersion, PublishedReport, Section
     from reports.services import section_approve, section_save, section_submit
     from tests.reports.report_fixtures import add_section, add_spec, content
     from tests.reports.test_publishing import IMPACT_EVIDENCE, add_health, sign_all
@@ -177,6 +178,9 @@ def crawl_world(world) -> None:
     section_approve(user=manager, section=Section.objects.get(pk=section.pk))
     sign_all(world)
     _publish(manager, world.period, transaction, change_note="Corrected the council's figures.")
+    versions = PublishedReport.objects.filter(period=world.period)
+    assert sorted(versions.values_list("number", "pdf_state")) == [(1, "ready"), (2, "ready")]
+    assert PublishedChildrensVersion.objects.filter(version__in=versions).count() == 2
 
 
 def _publish(manager, period, transaction, **kwargs):

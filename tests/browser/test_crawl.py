@@ -102,12 +102,17 @@ def _open(page, live_server, world, entry, findings):
     if response is None or response.status != 200:
         findings.other.append(f"{label}: {url} answered {response.status if response else 'nothing'}")
         return
+    if entry.shows and not page.locator(entry.shows).count():
+        findings.other.append(f"{label}: {url} shows nothing matching {entry.shows!r}")
     if entry.action == "preview":
         page.locator("textarea").first.fill(page.locator("textarea").first.input_value() + "\n\nA previewed line.")
         with page.expect_navigation():
             page.get_by_role("button", name="Preview").first.click()
         if "A previewed line." not in page.locator("[data-testid=preview]").inner_text():
             findings.other.append(f"{label}: the preview does not show the text")
+        focused = page.evaluate("() => document.activeElement.getAttribute('aria-labelledby')")
+        if focused != "preview-title":
+            findings.other.append(f"{label}: focus is not moved to the preview (it is on {focused!r})")
         page_checks(page, label, findings)
     else:
         page_checks(page, label, findings)
