@@ -318,6 +318,7 @@ class Findings:
     reflow: list = field(default_factory=list)
     focus: list = field(default_factory=list)
     tab_stops: int = 0
+    tab_capped: list = field(default_factory=list)  # pages with more Tab stops than the cap: the first ones checked
     forms: list = field(default_factory=list)
     other: list = field(default_factory=list)
     forms_seen: set = field(default_factory=set)
@@ -338,6 +339,10 @@ class Findings:
         lines += [f"    {rule}: {count} pages" for rule, count in sorted(self.best_practice.items())]
         lines.append(f"  reflow failures at 320 px: {len(self.reflow)}")
         lines.append(f"  focus failures: {len(self.focus)} ({self.tab_stops} Tab stops checked)")
+        if self.tab_capped:
+            lines.append(
+                f"    pages with more than 150 Tab stops, of which the first 150 checked: {len(self.tab_capped)}"
+            )
         lines.append(f"  error-state failures: {len(self.forms)}; other failures: {len(self.other)}")
         lines.append("  seconds spent: " + ", ".join(f"{check} {n:.0f}" for check, n in self.seconds.items()))
         return "\n".join(lines)
@@ -375,6 +380,8 @@ def focus_check(page, label: str, findings: Findings, cap: int = 150) -> None:
         findings.tab_stops += 1
         if not stop["visible"]:
             findings.focus.append(f"{label}: focus not visible on {stop['describe']}")
+    else:
+        findings.tab_capped.append(label)
 
 
 def error_state_check(

@@ -197,6 +197,9 @@ def test_focus_check_fails_an_element_that_looks_the_same_focused(page):
     focus_check(page, "made", findings)
     assert findings.tab_stops == 3
     assert findings.focus == ['made: focus not visible on button#hidden "Hidden"']
+    assert findings.tab_capped == []
+    focus_check(page, "capped", findings, cap=2)
+    assert (findings.tab_stops, findings.tab_capped) == (5, ["capped"])
 
 
 @pytest.mark.browser
