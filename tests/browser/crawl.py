@@ -67,6 +67,7 @@ EXCLUDED = {
 }
 
 FIRST = REPORTS_PERIOD | {"section_slug": "s2"}  # the council's section, corrected after version 1
+DIFF = "[data-testid=diff] ins"  # a change shown, not only the page's key to the marks
 
 
 @dataclass(frozen=True)
@@ -76,19 +77,20 @@ class Page:
     kwargs: dict
     action: str = ""  # "preview": press the editor's Preview before checking
     shows: str = ""  # a CSS selector the page must match: the real content it is in the crawl for
+    query: str = ""
 
     def url(self, world) -> str:
-        return reverse(self.name, kwargs=fill(self.kwargs, world))
+        return reverse(self.name, kwargs=fill(self.kwargs, world)) + self.query
 
     def label(self) -> str:
-        return f"{self.role} {self.name}{' (' + self.action + ')' if self.action else ''}"
+        return f"{self.role} {self.name}{self.query}{' (' + self.action + ')' if self.action else ''}"
 
 
 # Pages only real content makes: the first section has a correction (two revisions), the report two versions.
 EXTRA = [
-    Page("business_manager", "reports:section_diff", FIRST, shows="ins"),
-    Page("lead_a", "reports:section_diff", FIRST, shows="del"),
-    Page("scrutineer", "reports:section_diff", FIRST, shows="ins"),
+    Page("business_manager", "reports:section_diff", FIRST, shows=DIFF, query="?from=1&to=2"),
+    Page("lead_a", "reports:section_diff", FIRST, shows=DIFF, query="?from=1&to=2&view=as-written"),
+    Page("scrutineer", "reports:section_diff", FIRST, shows=DIFF, query="?from=1&to=2"),
     Page("scrutineer", "reports:section", FIRST),
     Page("lead_a", "reports:section_history", FIRST, shows="table"),
     Page("lead_a", "reports:section_edit", FIRST),
