@@ -145,7 +145,18 @@ AUTHENTICATION_BACKENDS = [
 # or an administrator creates accounts.
 ACCOUNT_ADAPTER = "people.adapters.AccountAdapter"
 MFA_ADAPTER = "people.adapters.MFAAdapter"
-ACCOUNT_FORMS = {"login": "people.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "login": "people.forms.LoginForm",
+    "reauthenticate": "people.forms.ReauthenticateForm",
+    "change_password": "people.forms.ChangePasswordForm",
+    "reset_password": "people.forms.ResetPasswordForm",
+    "add_email": "people.forms.AddEmailForm",
+}
+MFA_FORMS = {
+    "authenticate": "people.forms.MfaAuthenticateForm",
+    "reauthenticate": "people.forms.MfaReauthenticateForm",
+    "activate_totp": "people.forms.ActivateTOTPForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

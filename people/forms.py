@@ -1,4 +1,7 @@
+from allauth.account import forms as account_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 
 from lib.forms import PortalFormMixin
@@ -15,6 +18,36 @@ class LoginForm(PortalFormMixin, AllauthLoginForm):
         self.fields["password"].help_text = ""
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
+
+
+# allauth's other forms, with messages that say what to enter instead of "This field is required." (settings:
+# ACCOUNT_FORMS and MFA_FORMS name them).
+class ReauthenticateForm(PortalFormMixin, account_forms.ReauthenticateForm):
+    """Enter your password again."""
+
+
+class ChangePasswordForm(PortalFormMixin, account_forms.ChangePasswordForm):
+    """Change your password."""
+
+
+class ResetPasswordForm(PortalFormMixin, account_forms.ResetPasswordForm):
+    """Ask for a password reset link."""
+
+
+class AddEmailForm(PortalFormMixin, account_forms.AddEmailForm):
+    """Add an email address."""
+
+
+class MfaAuthenticateForm(PortalFormMixin, mfa_forms.AuthenticateForm):
+    """The second step of signing in: the authenticator's code."""
+
+
+class MfaReauthenticateForm(PortalFormMixin, mfa_forms.ReauthenticateForm):
+    """Enter the authenticator's code again."""
+
+
+class ActivateTOTPForm(PortalFormMixin, totp_forms.ActivateTOTPForm):
+    """Set up an authenticator app."""
 
 
 class InviteForm(PortalFormMixin, forms.Form):

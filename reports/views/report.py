@@ -3,6 +3,8 @@ statutory checklist, sign-off, publishing and the PDF's progress."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from csp.decorators import csp_replace
 from django import forms
 from django.contrib import messages
@@ -46,9 +48,14 @@ class SignOffForm(PortalFormMixin, forms.Form):
 
 
 class ExemptionForm(PortalFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="Why no section is needed", choices=ExemptionKind.choices, widget=forms.RadioSelect)
+    # The service's own words for an empty choice or reason (checklist_exemption_set says the same).
+    kind = forms.ChoiceField(
+        label="Why no section is needed", choices=ExemptionKind.choices, widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the theme does not apply this year or is covered elsewhere."},
+    )  # fmt: skip
     reason = forms.CharField(
         label="Reason", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why, so the scrutineer and the signatories can judge it."},
         help_text="Shown to the scrutineer and the signatories, for example where the theme is covered instead.",
     )  # fmt: skip
 
@@ -71,7 +78,7 @@ REASONS_SHOWN = 15
 EVIDENCE_SHOWN = 5
 
 
-def _report_context(request, period, sign_off_form=None, publish_form=None, refused=None) -> dict:
+def _report_context(request, period, sign_off_form=None, publish_form=None, refused=None, exemption=None) -> dict:
     readiness = report_readiness(period=period)
     versions = list(PublishedReport.objects.filter(period=period).select_related("published_by").order_by("-number"))
     for version in versions:
@@ -101,7 +108,10 @@ def _report_context(request, period, sign_off_form=None, publish_form=None, refu
         "statutory_agency": statutory_agency,
         "sign_off_form": sign_off_form or SignOffForm(),
         "publish_form": publish_form,
-        "exemption_form": ExemptionForm(),
+        "exemption_form": exemption.form if exemption else ExemptionForm(),
+        "exemption": exemption,
+        "summary_errors": exemption.errors if exemption else [],
+        "page_errors": bool(refused) or any(f is not None and f.errors for f in (sign_off_form, publish_form)),
         "refused": refused or [],
         "guard": _guard_summary(readiness.guard_flags),
     }
@@ -232,16 +242,30 @@ def checklist_exemption_view(request, partnership_slug, period_slug, code):
     require(user_can_publish_report(request.user, period))
     if refusal := post_only(request):
         return refusal
-    try:
-        if request.POST.get("action") == "clear":
+    if request.POST.get("action") == "clear":
+        try:
             services.checklist_exemption_clear(user=request.user, period=period, code=code)
             messages.success(request, "The exemption was withdrawn: the theme needs an approved section again.")
-        else:
+        except DomainError as error:
+            domain_error_show(request, error)
+        return redirect(f"{reverse('reports:report', args=[partnership_slug, period_slug])}#checklist")
+    form = ExemptionForm(request.POST)
+    anchors = {"kind": f"kind-{code}-{ExemptionKind.values[0]}", "reason": f"reason-{code}"}
+    errors = [(anchors[name], text) for name, texts in form.errors.items() for text in texts]
+    if form.is_valid():
+        try:
             services.checklist_exemption_set(
-                user=request.user, period=period, code=code, kind=request.POST.get("kind", ""),
-                reason=request.POST.get("reason", ""),
+                user=request.user, period=period, code=code, kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
             )  # fmt: skip
+        except DomainError as error:
+            form.add_error("reason", error.messages)
+            errors = [(anchors["reason"], text) for text in error.messages]
+        else:
             messages.success(request, "Recorded, with your reason, for the scrutineer and the signatories to see.")
-    except DomainError as error:
-        domain_error_show(request, error)
-    return redirect(f"{reverse('reports:report', args=[partnership_slug, period_slug])}#checklist")
+            return redirect(f"{reverse('reports:report', args=[partnership_slug, period_slug])}#checklist")
+    # Shown again with the theme's form open, its fields marked and the summary linking to them (GOV.UK's pattern).
+    exemption = SimpleNamespace(code=code, form=form, errors=errors)
+    return render(
+        request, "reports/report_status.html", _report_context(request, period, exemption=exemption), status=400
+    )
