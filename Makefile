@@ -53,7 +53,9 @@ BENCH_HELPERS := bench/common.py bench/tenyears.py bench/load.py bench/locustfil
 bench: $(VENV)/.installed
 	@failed=""; for script in $(filter-out $(BENCH_HELPERS),$(sort $(wildcard bench/*.py))); do \
 	  grep -q '^if __name__ == "__main__":' $$script || continue; \
-	  echo "== $$script"; $(PY) $$script $(if $(QUICK),--quick) || failed="$$failed $$script"; \
+	  echo "== $$script"; began=$$(date +%s); \
+	  $(PY) $$script $(if $(QUICK),--quick) || failed="$$failed $$script"; \
+	  echo "== $$script took $$(( $$(date +%s) - began )) s"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "== failed or missed a goal:$$failed"; exit 1; fi
 

@@ -15,9 +15,10 @@ memory (VmHWM; the portal's includes Django) and how much of it the PDF added, t
 their ratios (portal / bare) and the load average beside each figure, since the machine may be
 shared.
 
-Uses its own SQLite database and media folder under the system temporary directory.
+Uses its own SQLite database and media folder under the system temporary directory; the demo
+and its published versions are built once and copied from there while the code is unchanged.
 
-    .venv/bin/python bench/pdf.py [--rounds 5] [--quick]
+    .venv/bin/python bench/pdf.py [--rounds 5] [--quick] [--fresh]
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import demo_database, figure, ratio, work_dir  # noqa: E402
+from bench.common import cached, demo_database, figure, ratio, work_dir  # noqa: E402
 
 WORK = work_dir("pdf")
 ENV = {
@@ -105,12 +106,9 @@ def correct(period, number: int) -> None:
     report_demo_sign_off(period=period, data_dir=DEMO_DIR)
 
 
-def prepare(rounds: int) -> list[tuple[int, str]]:
-    """Load the demo and publish `rounds` versions with no PDF yet (each after the first a correction through
-    the portal's services, since an unchanged draft is published once); their ids and HTML files."""
-    shutil.rmtree(WORK, ignore_errors=True)
-    WORK.mkdir(parents=True)
-    django_setup()
+def publish(rounds: int, *, fresh: bool) -> None:
+    """The demo, and `rounds` versions of its report published with no PDF yet, each after the first a
+    correction through the portal's services (an unchanged draft is published once)."""
     from io import StringIO
 
     from django.core.management import call_command
@@ -119,16 +117,35 @@ def prepare(rounds: int) -> list[tuple[int, str]]:
     from reports import publishing
     from reports.models import PublishedReport
 
-    print(demo_database(WORK / "bench.sqlite3", WORK / "media"), flush=True)
-    publishing._queue_pdf = lambda version_id: None  # the PDFs are made below, one process each
-    period = ReportingPeriod.objects.get(partnership__slug="dudley", slug="2019-20")
-    first = PublishedReport.objects.filter(period=period).count()
-    for number in range(first + 1, first + rounds + 1):
-        if number > 1:
-            correct(period, number)
-        note = [] if number == 1 else ["--change-note", f"Benchmark version {number}."]
-        call_command("publish_report", "dudley", "2019-20", *note, stdout=StringIO())
-    versions = PublishedReport.objects.filter(period=period, pdf_state="pending").order_by("number")
+    print(demo_database(WORK / "bench.sqlite3", WORK / "media", fresh=fresh), flush=True)
+    queue, publishing._queue_pdf = publishing._queue_pdf, lambda version_id: None  # made below, one process each
+    try:
+        period = ReportingPeriod.objects.get(partnership__slug="dudley", slug="2019-20")
+        first = PublishedReport.objects.filter(period=period).count()
+        for number in range(first + 1, first + rounds + 1):
+            if number > 1:
+                correct(period, number)
+            note = [] if number == 1 else ["--change-note", f"Benchmark version {number}."]
+            call_command("publish_report", "dudley", "2019-20", *note, stdout=StringIO())
+    finally:
+        publishing._queue_pdf = queue
+
+
+def prepare(rounds: int, *, fresh: bool) -> list[tuple[int, str]]:
+    """The published versions' ids and HTML files (the data built once and kept while the code is unchanged)."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    WORK.mkdir(parents=True)
+    django_setup()
+    from reports.models import PublishedReport
+
+    print(
+        cached(
+            f"pdf-{rounds}", WORK / "bench.sqlite3", WORK / "media", lambda: publish(rounds, fresh=fresh), fresh=fresh
+        )
+    )
+    versions = PublishedReport.objects.filter(
+        period__partnership__slug="dudley", period__slug="2019-20", pdf_state="pending"
+    ).order_by("number")
     return [(version.pk, version.html.path) for version in versions]
 
 
@@ -172,6 +189,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="PDFs made each way (default 5)")
     parser.add_argument("--quick", action="store_true", help="two rounds, for a quick look")
+    parser.add_argument("--fresh", action="store_true", help="build the data again even if the code is unchanged")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -180,7 +198,7 @@ def main() -> None:
         return
     rounds = 2 if args.quick else max(1, args.rounds)
     print(f"PDF of the demo report: portal job against bare WeasyPrint, {rounds} rounds, load {load()}")
-    versions = prepare(rounds)
+    versions = prepare(rounds, fresh=args.fresh)
     figures: dict[str, list[dict]] = {"portal": [], "bare": []}
     for index, (version_id, html_path) in enumerate(versions):
         order = ("portal", "bare") if index % 2 == 0 else ("bare", "portal")
