@@ -85,7 +85,7 @@ def _anchors(period) -> dict[str, str]:
     """Each section's anchor in the assembled report (its number and title, as reports.assembly makes it)."""
     from reports.assembly import heading_numbers
 
-    specs = list(SectionSpec.objects.filter(period=period).order_by("position").only("slug", "title", "level"))
+    specs = list(SectionSpec.objects.filter(period=period).order_by("position").only("slug", "title", "level", "kind"))
     return {
         spec.slug: f"section-{number.replace('.', '-')}-{slugify(spec.title)[:40]}"
         for number, spec in zip(heading_numbers(specs), specs, strict=True)

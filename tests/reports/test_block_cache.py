@@ -144,3 +144,15 @@ def test_a_block_that_cannot_be_shown_says_why():
     assert block_cache.block_html_render(missing, 3) == (
         '<p class="block-missing">There is no computed block called &#x27;nonesuch&#x27;.</p>'
     )
+
+
+def test_the_progress_blocks_section_anchors_take_one_query_however_many_sections(world):
+    """Each link to a section needs its anchor: the outline is read once, its kinds with it (not once a spec)."""
+    from reports.progress_selectors import _anchors
+
+    for position in range(1, 13):
+        add_spec(world.period, position, f"Section {position}", level=1 + position % 2)
+    with CaptureQueriesContext(connection) as captured:
+        anchors = _anchors(world.period)
+    assert len(captured.captured_queries) == 1
+    assert (anchors["s1"], anchors["s2"]) == ("section-1-1-section-1", "section-1-section-2")
