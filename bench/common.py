@@ -151,13 +151,15 @@ def save(name: str, key: str, database: Path, media: Path) -> None:
     shutil.copytree(media, saved_media) if media.exists() else saved_media.mkdir()
 
 
-def cached(name: str, database: Path, media: Path, build: Callable[[], object], *, fresh: bool = False) -> str:
+def cached(
+    name: str, database: Path, media: Path, build: Callable[[], object], *, fresh: bool = False, key: str = ""
+) -> str:
     """Django's configured SQLite database and media folder (`database`, `media`) as `build` leaves them:
-    copied from the last run from the same code (the apps, the demo and the calling bench), or built and
-    kept. Call with Django set up and nothing read yet; returns what it did, to print."""
+    copied from the last run from the same code (by default the apps, the demo and the calling bench; or
+    `key`), or built and kept. Call with Django set up and nothing read yet; returns what it did, to print."""
     import __main__
 
-    key = source_key(Path(__main__.__file__).resolve(), ROOT / "bench" / "tenyears.py")
+    key = key or source_key(Path(__main__.__file__).resolve(), ROOT / "bench" / "tenyears.py")
     if not fresh and restore(name, key, database, media):
         return f"{name}: as built earlier from the same code (in {CACHE}; --fresh builds it again)"
     start = time.perf_counter()
@@ -177,14 +179,9 @@ def demo_load() -> None:
 
 
 def demo_database(database: Path, media: Path, *, fresh: bool = False) -> str:
-    """The migrated database with the demo loaded, copied from the last run from the same code or built (`cached`)."""
-    key = source_key()
-    if not fresh and restore("demo", key, database, media):
-        return f"demo: as built earlier from the same code (in {CACHE})"
-    start = time.perf_counter()
-    demo_load()
-    save("demo", key, database, media)
-    return f"demo: built in {time.perf_counter() - start:.0f} s (kept in {CACHE} for the next run)"
+    """The migrated database with the demo loaded, copied from the last run from the same code or built: one
+    copy for every bench, since it depends on the apps and the demo alone."""
+    return cached("demo", database, media, demo_load, fresh=fresh, key=source_key())
 
 
 def mfa_enrol(users) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from types import SimpleNamespace
 
 from django.utils.text import slugify
 
@@ -254,8 +255,7 @@ class AssembledReport:
     @cached_property
     def checklist(self) -> list[ChecklistItem]:
         """Each statutory requirement and whether it is met (worked out only when asked for)."""
-        if self.specs and not hasattr(self.specs[0], "themes"):
-            _themes_add(self.specs)
+        _themes_add(self.specs)  # the outline's rows leave them out until asked for
         contents = self.revisions
         return checklist_evaluate(
             self.specs,
@@ -302,31 +302,29 @@ OUTLINE_ROW_FIELDS = (
 )  # fmt: skip
 
 
-class Row:
-    """A plain record: what the checklist and assembly read of a spec, its section and their revisions, by
-    the same attribute names as the models (`spec.section.approved_revision.pk`)."""
-
-    def __init__(self, **values):
-        self.__dict__.update(values)
-
-
-def _outline_rows(period) -> list[Row]:
-    """The period's outline in order as plain rows, in one query."""
+def _outline_rows(period) -> list[SimpleNamespace]:
+    """The period's outline in order as plain rows, in one query: what the checklist and assembly read of a
+    spec, its section and their revisions, by the same attribute names as the models
+    (`spec.section.approved_revision.pk`)."""
     rows = []
     query = SectionSpec.objects.filter(period=period).order_by("position").values_list(*OUTLINE_ROW_FIELDS)
     for pk, slug, title, level, kind, block, owner_id, owner_name, section_id, state, *revisions in query:
         approved_id, current_id, approved_number, approved_made, current_number, current_made = revisions
-        spec = Row(pk=pk, id=pk, slug=slug, title=title, level=level, kind=kind, computed_block=block,
+        spec = SimpleNamespace(pk=pk, id=pk, slug=slug, title=title, level=level, kind=kind, computed_block=block,
                    owner_agency_id=owner_id, owner_name=owner_name or "")  # fmt: skip
         if section_id is not None:
-            spec.section = Row(
+            spec.section = SimpleNamespace(
                 pk=section_id, state=state, state_label=STATE_LABELS.get(state, state),
                 approved_revision_id=approved_id, current_revision_id=current_id,
-                approved_revision=approved_id and Row(pk=approved_id, number=approved_number, created_at=approved_made),
-                current_revision=current_id and Row(pk=current_id, number=current_number, created_at=current_made),
+                approved_revision=_revision_row(approved_id, approved_number, approved_made),
+                current_revision=_revision_row(current_id, current_number, current_made),
             )  # fmt: skip
         rows.append(spec)
     return rows
+
+
+def _revision_row(pk, number, made) -> SimpleNamespace | None:
+    return SimpleNamespace(pk=pk, number=number, created_at=made) if pk is not None else None
 
 
 def _themes_add(specs) -> None:
@@ -350,9 +348,14 @@ def outline_for_assembly(period):
 
 
 @lru_cache(maxsize=4096)
-def title_slug(title: str) -> str:
-    """The part of a section's anchor its title gives (slugify is slow enough to matter at a thousand)."""
+def _title_slug(title: str) -> str:
+    # slugify is slow enough to matter at a thousand sections
     return slugify(title)[:40]
+
+
+def section_anchor(number: str, title: str) -> str:
+    """A section's anchor in the report, from its printed number and its title."""
+    return f"section-{number.replace('.', '-')}-{_title_slug(title)}"
 
 
 def heading_numbers(specs) -> list[str]:
@@ -394,7 +397,7 @@ def report_assemble(*, period, preview: bool) -> AssembledReport:
     for number, spec in zip(heading_numbers(specs), specs, strict=True):
         entry = ReportEntry(
             number=number,
-            anchor=f"section-{number.replace('.', '-')}-{title_slug(spec.title)}",
+            anchor=section_anchor(number, spec.title),
             level=spec.level,
             title=spec.title,
             spec_slug=spec.slug,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
-from django.utils.text import slugify
 
 from reports.models import SectionSpec
 from reports.models_progress import EvidenceKind, ProgressRating, TrackedItem
@@ -83,11 +82,11 @@ def rating_counts(*, period) -> list[tuple[str, str, int]]:
 
 def _anchors(period) -> dict[str, str]:
     """Each section's anchor in the assembled report (its number and title, as reports.assembly makes it)."""
-    from reports.assembly import heading_numbers
+    from reports.assembly import heading_numbers, section_anchor
 
     specs = list(SectionSpec.objects.filter(period=period).order_by("position").only("slug", "title", "level", "kind"))
     return {
-        spec.slug: f"section-{number.replace('.', '-')}-{slugify(spec.title)[:40]}"
+        spec.slug: section_anchor(number, spec.title)
         for number, spec in zip(heading_numbers(specs), specs, strict=True)
     }
 

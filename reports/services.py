@@ -365,6 +365,10 @@ def challenge_close(*, user, challenge: Challenge) -> Challenge:
 # The statutory checklist ---------------------------------------------------------------
 
 
+EXEMPTION_KIND_MISSING = "Choose whether the theme does not apply this year or is covered elsewhere."
+EXEMPTION_REASON_MISSING = "Say why, so the scrutineer and the signatories can judge it."
+
+
 def checklist_exemption_set(*, user, period, code: str, kind: str, reason: str) -> ChecklistExemption:
     """Record that a statutory theme needs no section this year (it does not apply, or is covered elsewhere)."""
     if not user_can_publish_report(user, period):
@@ -372,10 +376,10 @@ def checklist_exemption_set(*, user, period, code: str, kind: str, reason: str) 
     title = statutory_checklist().get(code)
     errors = [] if title else [f"There is no statutory theme '{code[:40]}'. Choose one from the checklist."]
     if kind not in ExemptionKind.values:
-        errors.append("Choose whether the theme does not apply this year or is covered elsewhere.")
+        errors.append(EXEMPTION_KIND_MISSING)
     reason = (reason or "").strip()
     if not reason:
-        errors.append("Say why, so the scrutineer and the signatories can judge it.")
+        errors.append(EXEMPTION_REASON_MISSING)
     elif len(reason) > MAX_COMMENT_CHARS:
         errors.append(f"Keep the reason under {MAX_COMMENT_CHARS:,} characters.")
     if errors:

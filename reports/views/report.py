@@ -48,14 +48,14 @@ class SignOffForm(PortalFormMixin, forms.Form):
 
 
 class ExemptionForm(PortalFormMixin, forms.Form):
-    # The service's own words for an empty choice or reason (checklist_exemption_set says the same).
+    # The service's own words for an empty choice or reason (services.checklist_exemption_set).
     kind = forms.ChoiceField(
         label="Why no section is needed", choices=ExemptionKind.choices, widget=forms.RadioSelect,
-        error_messages={"required": "Choose whether the theme does not apply this year or is covered elsewhere."},
+        error_messages={"required": services.EXEMPTION_KIND_MISSING},
     )  # fmt: skip
     reason = forms.CharField(
         label="Reason", max_length=10_000, widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why, so the scrutineer and the signatories can judge it."},
+        error_messages={"required": services.EXEMPTION_REASON_MISSING},
         help_text="Shown to the scrutineer and the signatories, for example where the theme is covered instead.",
     )  # fmt: skip
 
